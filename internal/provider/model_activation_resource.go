@@ -1,0 +1,426 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/waiter"
+)
+
+const defaultActivationTimeout = 30 * time.Minute
+
+// unknownTolerance is how long the hub may report "unknown" (or a status
+// this provider does not know) before a wait gives up on it.
+const unknownTolerance = 2 * time.Minute
+
+var (
+	_ resource.ResourceWithConfigure   = &ModelActivationResource{}
+	_ resource.ResourceWithModifyPlan  = &ModelActivationResource{}
+	_ resource.ResourceWithImportState = &ModelActivationResource{}
+)
+
+// ModelActivationResource is oxen_model_activation: it keeps a custom
+// model's deployment active (or stopped) and waits until it has settled.
+type ModelActivationResource struct {
+	data *providerData
+}
+
+// NewModelActivationResource returns the oxen_model_activation resource.
+func NewModelActivationResource() resource.Resource { return &ModelActivationResource{} }
+
+type modelActivationModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	ModelID             types.String   `tfsdk:"model_id"`
+	Active              types.Bool     `tfsdk:"active"`
+	DeactivateOnDestroy types.Bool     `tfsdk:"deactivate_on_destroy"`
+	Status              types.String   `tfsdk:"status"`
+	Deployments         types.List     `tfsdk:"deployments"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *ModelActivationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model_activation"
+}
+
+func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Keeps the deployment of a custom (fine-tuned) Oxen model active, or stopped to stop " +
+			"billing, and waits until it has really settled. The plan shows the status apply will reach. " +
+			"Base models are always active and cannot be managed by this resource.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The model id (same as `model_id`).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"model_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Name or UUID of the custom model, such as `my-custom-model`. Changing it replaces the resource.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"active": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the deployment should be active (serving and billed) or inactive " +
+					"(stopped). Defaults to `true`.",
+			},
+			"deactivate_on_destroy": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether destroying the resource deactivates the deployment and waits until it " +
+					"is `inactive`. When `false`, destroy only forgets the resource and the deployment keeps its " +
+					"status. Defaults to `true`.",
+			},
+			"status": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "Status of the model's deployment: `active`, `inactive`, `deploying`, " +
+					"`deactivating`, `error` or `unknown`. Known at plan time: the plan shows the status apply will reach.",
+			},
+			"deployments": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The model's deployments as the hub reports them.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Deployment status."},
+					},
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, Update: true, Delete: true,
+				CreateDescription: "How long create waits for the deployment to settle, such as `\"30m\"` (the default).",
+				UpdateDescription: "How long update waits for the deployment to settle, such as `\"30m\"` (the default).",
+				DeleteDescription: "How long destroy waits for the deployment to become `inactive`, such as `\"30m\"` (the default).",
+			}),
+		},
+	}
+}
+
+func (r *ModelActivationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
+}
+
+// targetStatus is the settled status that active asks for.
+func targetStatus(active bool) string {
+	if active {
+		return oxen.StatusActive
+	}
+	return oxen.StatusInactive
+}
+
+// ModifyPlan makes the plan show the status apply will reach, and fails a
+// plan that names a missing model or a base model, before anything is applied.
+func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan modelActivationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Active.IsUnknown() {
+		target := types.StringValue(targetStatus(plan.Active.ValueBool()))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), target)...)
+		// Apply changes the deployment only when the status moves; only then
+		// is the deployment list unknown until apply.
+		var prior types.String
+		if !req.State.Raw.IsNull() {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &prior)...)
+		}
+		if !prior.Equal(target) {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deployments"),
+				types.ListUnknown(types.ObjectType{AttrTypes: deploymentAttrTypes}))...)
+		}
+	}
+
+	// A resource already in state was checked by Read during this plan's
+	// refresh; only a new one needs a look at the model.
+	if !req.State.Raw.IsNull() || plan.ModelID.IsUnknown() || r.data == nil {
+		return
+	}
+	m, err := r.data.client.GetModel(ctx, plan.ModelID.ValueString(), oxen.GetOptions{})
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiag(r.data, "plan the activation of model", plan.ModelID.ValueString(), err))
+		return
+	}
+	if m.IsBase() {
+		resp.Diagnostics.Append(baseModelDiag(plan.ModelID.ValueString()))
+	}
+}
+
+func baseModelDiag(modelID string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("model_id"), "Base model cannot be activated",
+		fmt.Sprintf("%q is a base model: base models are always active and need no activation. "+
+			"oxen_model_activation manages custom (fine-tuned) models only; remove this resource, or name a custom model.", modelID))
+}
+
+func (r *ModelActivationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan modelActivationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultActivationTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, &plan, timeout, &resp.State, &resp.Diagnostics)
+}
+
+func (r *ModelActivationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan modelActivationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultActivationTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, &plan, timeout, &resp.State, &resp.Diagnostics)
+}
+
+// stateSetter is the part of tfsdk.State that apply writes to.
+type stateSetter interface {
+	Set(ctx context.Context, val any) diag.Diagnostics
+}
+
+// apply brings the deployment to the planned status and records the
+// outcome. The model is recorded in state even when the wait fails after a
+// request was sent, so nothing billable is ever left outside Terraform.
+func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivationModel, timeout time.Duration, state stateSetter, diags *diag.Diagnostics) {
+	modelID := plan.ModelID.ValueString()
+	want := plan.Active.ValueBool()
+	m, sent, err := r.converge(ctx, modelID, want, timeout)
+	if m == nil {
+		diags.Append(r.convergeErrorDiag(modelID, want, err))
+		return
+	}
+	plan.ID = types.StringValue(modelID)
+	plan.Status = types.StringValue(m.Status())
+	plan.Deployments = deploymentsValue(m.Deployments, diags)
+	diags.Append(state.Set(ctx, plan)...)
+	if err != nil {
+		if !sent {
+			// Nothing was changed on the hub: leave no trace in state.
+			state.Set(ctx, nil)
+		}
+		diags.Append(r.convergeErrorDiag(modelID, want, err))
+	}
+}
+
+// converge reads the model, sends activate or deactivate when its status
+// is not already heading to the wanted one, and waits until it settles. It
+// returns the last model seen (nil when it could not be read at all) and
+// whether a request that changes the deployment was sent.
+func (r *ModelActivationResource) converge(ctx context.Context, modelID string, wantActive bool, timeout time.Duration) (*oxen.Model, bool, error) {
+	unlock := r.data.locks.lock(modelID)
+	defer unlock()
+
+	client := r.data.client
+	m, err := client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
+	if err != nil {
+		return nil, false, err
+	}
+	if m.IsBase() {
+		return nil, false, errBaseModel
+	}
+	target := targetStatus(wantActive)
+	heading := oxen.StatusDeploying
+	if !wantActive {
+		heading = oxen.StatusDeactivating
+	}
+	sent := false
+	if s := m.Status(); s != target && s != heading {
+		tflog.Info(ctx, "changing model deployment", map[string]any{"model_id": modelID, "from": s, "to": target})
+		if wantActive {
+			m, err = client.ActivateModel(ctx, modelID)
+		} else {
+			m, err = client.DeactivateModel(ctx, modelID)
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		sent = true
+	}
+	settled, err := r.waitFor(ctx, modelID, target, heading, timeout, m)
+	return settled, sent, err
+}
+
+var errBaseModel = errors.New("base model")
+
+// waitFor polls the model's live status until it reaches target.
+func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, heading string, timeout time.Duration, last *oxen.Model) (*oxen.Model, error) {
+	if last != nil && last.Status() == target {
+		return last, nil
+	}
+	m, _, err := waiter.Wait(ctx, waiter.Config[*oxen.Model]{
+		Subject: fmt.Sprintf("deployment of model %q", modelID),
+		Poll: func(ctx context.Context) (*oxen.Model, string, error) {
+			m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
+			if err != nil {
+				return nil, "", err
+			}
+			return m, m.Status(), nil
+		},
+		Target:           []string{target},
+		Pending:          []string{heading},
+		Failure:          []string{oxen.StatusError},
+		Unknown:          []string{oxen.StatusUnknown},
+		UnknownTolerance: unknownTolerance,
+		Timeout:          timeout,
+		InitialInterval:  firstPollInterval,
+		MaxInterval:      r.data.pollInterval,
+		Clock:            r.data.clock,
+		RetryAfter:       serverRequestedWait,
+		OnPoll: func(attempt int, state string, elapsed time.Duration) {
+			tflog.Debug(ctx, "polled model deployment", map[string]any{
+				"model_id": modelID, "poll": attempt, "status": state, "elapsed": elapsed.String(),
+			})
+		},
+	})
+	if m == nil {
+		m = last
+	}
+	return m, err
+}
+
+// convergeErrorDiag explains a failed apply or destroy: what happened to
+// which model, the API's words, and what the user can do next.
+func (r *ModelActivationResource) convergeErrorDiag(modelID string, wantActive bool, err error) diag.Diagnostic {
+	verb := "activate"
+	if !wantActive {
+		verb = "deactivate"
+	}
+	var failed *waiter.FailureError
+	var timedOut *waiter.TimeoutError
+	var unknown *waiter.UnknownTooLongError
+	switch {
+	case errors.Is(err, errBaseModel):
+		return baseModelDiag(modelID)
+	case errors.As(err, &failed):
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Model %q deployment failed", modelID),
+			fmt.Sprintf("The %s, waited for after the %s request. The hub reports the deployment in status %q.\n\n"+
+				"Check the model's deployment in the Oxen hub; once the cause is fixed, run apply again to retry "+
+				"(the resource is kept in state so nothing billable is forgotten).", err, verb, failed.State))
+	case errors.As(err, &timedOut):
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for model %q", modelID),
+			fmt.Sprintf("The %s: it did not reach %q within the timeout.\n\n"+
+				"Run apply again to keep waiting, or raise the timeouts block (create, update, delete) of the resource.",
+				err, targetStatus(wantActive)))
+	case errors.As(err, &unknown):
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Model %q has no clear deployment status", modelID),
+			fmt.Sprintf("The %s while waiting for %q.\n\nCheck the model in the Oxen hub, then run apply again.",
+				err, targetStatus(wantActive)))
+	}
+	return apiErrorDiag(r.data, verb+" model", modelID, err)
+}
+
+func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state modelActivationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	modelID := state.ModelID.ValueString()
+	m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
+	if oxen.IsNotFound(err) {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Model %q no longer exists", modelID),
+			fmt.Sprintf("The hub answered: %s\n\nThe activation is removed from state; the next apply will try to "+
+				"activate the model again, which fails unless a model of that name exists.", err))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiErrorDiag(r.data, "read model", modelID, err))
+		return
+	}
+	if m.IsBase() {
+		resp.Diagnostics.Append(baseModelDiag(modelID))
+		return
+	}
+
+	status := m.Status()
+	state.ID = types.StringValue(modelID)
+	state.Status = types.StringValue(status)
+	state.Deployments = deploymentsValue(m.Deployments, &resp.Diagnostics)
+	// active follows the real deployment, so a change made outside
+	// Terraform shows up in the next plan. A deployment on its way somewhere
+	// counts as where it is going; an error or unknown status keeps what was
+	// asked for, and the planned status (always settled) differs from it, so
+	// the plan still finishes the job.
+	switch status {
+	case oxen.StatusActive, oxen.StatusDeploying:
+		state.Active = types.BoolValue(true)
+	case oxen.StatusInactive, oxen.StatusDeactivating:
+		state.Active = types.BoolValue(false)
+	default:
+		if state.Active.IsNull() {
+			state.Active = types.BoolValue(true)
+		}
+	}
+	if state.DeactivateOnDestroy.IsNull() { // after import
+		state.DeactivateOnDestroy = types.BoolValue(true)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *ModelActivationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state modelActivationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !state.DeactivateOnDestroy.ValueBool() {
+		tflog.Info(ctx, "leaving model deployment as it is", map[string]any{"model_id": state.ModelID.ValueString()})
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultActivationTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	modelID := state.ModelID.ValueString()
+	_, _, err := r.converge(ctx, modelID, false, timeout)
+	if err == nil || oxen.IsNotFound(err) {
+		return // an already missing model is as deactivated as it gets
+	}
+	resp.Diagnostics.Append(r.convergeErrorDiag(modelID, false, err))
+}
+
+func (r *ModelActivationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("model_id"), req.ID)...)
+}
+
+// serverRequestedWait lets the wait loop honour a Retry-After that outlived
+// the client's own retries.
+func serverRequestedWait(err error) (time.Duration, bool) {
+	if apiErr, ok := oxen.AsAPIError(err); ok && apiErr.RetryAfter > 0 {
+		return apiErr.RetryAfter, true
+	}
+	return 0, false
+}

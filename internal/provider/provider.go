@@ -1,0 +1,269 @@
+// Package provider is the Oxen Terraform provider: schemas, and the mapping
+// between Oxen API objects and Terraform values. All HTTP lives in
+// internal/oxen.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
+)
+
+// Environment variables read when the provider block leaves a setting out.
+const (
+	envAPIKey  = "OXEN_API_KEY"
+	envBaseURL = "OXEN_BASE_URL"
+)
+
+// Defaults and bounds of the provider's tuning settings.
+const (
+	defaultRequestTimeout = 60 * time.Second
+	minRequestTimeout     = time.Second
+	maxRequestTimeout     = 30 * time.Minute
+	defaultMaxRetries     = 5
+	maxMaxRetries         = 20
+	defaultPollInterval   = 10 * time.Second
+	minPollInterval       = time.Second
+	maxPollInterval       = 10 * time.Minute
+	// firstPollInterval is the first pause of a wait; pauses then grow to
+	// poll_interval, so short deployments are seen settling quickly while
+	// long ones cost few requests.
+	firstPollInterval = time.Second
+)
+
+var (
+	_ provider.Provider              = &OxenProvider{}
+	_ provider.ProviderWithFunctions = &OxenProvider{}
+)
+
+// OxenProvider is the oxen provider.
+type OxenProvider struct {
+	version string
+	// clock drives every wait; tests swap in a fake one.
+	clock clock.Clock
+	// locks keeps two resources that name the same model from racing.
+	locks *modelLocks
+}
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &OxenProvider{version: version, clock: clock.Real(), locks: newModelLocks()}
+	}
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	APIKey         types.String `tfsdk:"api_key"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	PollInterval   types.String `tfsdk:"poll_interval"`
+}
+
+// providerData is what Configure hands to data sources and resources.
+type providerData struct {
+	client       *oxen.Client
+	hasAPIKey    bool
+	pollInterval time.Duration
+	clock        clock.Clock
+	locks        *modelLocks
+}
+
+func (p *OxenProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "oxen"
+	resp.Version = p.version
+}
+
+func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The Oxen provider looks up models of [Oxen](https://www.oxen.ai)'s hosted model API " +
+			"(ids, pricing, request schemas, capabilities) and keeps custom fine-tuned model deployments active " +
+			"or stopped. Every setting can be left out: the key and URL are then read from the environment.",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Oxen API key, sent as a bearer token. Defaults to the `" + envAPIKey + "` environment " +
+					"variable. Catalog look-ups of base models work without a key; custom models and activation need one. " +
+					"The key never appears in logs, plans, state or error messages.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Root URL of the Oxen hub. Defaults to the `" + envBaseURL + "` environment variable, " +
+					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValid{}},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Time limit of one HTTP attempt, as a duration such as `\"30s\"`. "+
+					"Retries get a fresh limit each. Defaults to `\"%s\"`; between `%s` and `%s`.",
+					shortDuration(defaultRequestTimeout), shortDuration(minRequestTimeout), shortDuration(maxRequestTimeout)),
+				Optional:   true,
+				Validators: []validator.String{durationBetween{minRequestTimeout, maxRequestTimeout}},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), "+
+					"a server error (5xx) or a network error, with exponential backoff and jitter, honouring "+
+					"`Retry-After`. Defaults to `%d`; `0` disables retries.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+			"poll_interval": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The longest pause between two status polls while waiting for a "+
+					"deployment to settle. Polling starts at about one second and backs off to this value. "+
+					"Defaults to `\"%s\"`; between `%s` and `%s`.",
+					shortDuration(defaultPollInterval), shortDuration(minPollInterval), shortDuration(maxPollInterval)),
+				Optional:   true,
+				Validators: []validator.String{durationBetween{minPollInterval, maxPollInterval}},
+			},
+		},
+	}
+}
+
+func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"api_key": cfg.APIKey, "base_url": cfg.BaseURL, "request_timeout": cfg.RequestTimeout,
+		"max_retries": cfg.MaxRetries, "poll_interval": cfg.PollInterval,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Provider setting not known yet",
+				"The provider's "+name+" depends on a value that is only known after apply. "+
+					"Set it from a variable, a literal or the environment instead.")
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	apiKey := stringOr(cfg.APIKey, os.Getenv(envAPIKey))
+	baseURL := stringOr(cfg.BaseURL, os.Getenv(envBaseURL))
+	if baseURL == "" {
+		baseURL = oxen.DefaultBaseURL
+	}
+	if _, err := oxen.ParseBaseURL(baseURL); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base_url",
+			err.Error()+"\n\nThe value came from the provider block or the "+envBaseURL+" environment variable.")
+		return
+	}
+	requestTimeout, err := durationSetting(cfg.RequestTimeout, defaultRequestTimeout, minRequestTimeout, maxRequestTimeout)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout", err.Error())
+	}
+	pollInterval, err := durationSetting(cfg.PollInterval, defaultPollInterval, minPollInterval, maxPollInterval)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval", err.Error())
+	}
+	maxRetries := int64(defaultMaxRetries)
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = cfg.MaxRetries.ValueInt64()
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := oxen.New(oxen.Config{
+		BaseURL:        baseURL,
+		APIKey:         apiKey,
+		RequestTimeout: requestTimeout,
+		MaxRetries:     int(maxRetries),
+		UserAgent:      userAgent(p.version, req.TerraformVersion),
+		Logger:         tflogLogger{secret: apiKey},
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not set up the Oxen API client", err.Error())
+		return
+	}
+	data := &providerData{
+		client:       client,
+		hasAPIKey:    apiKey != "",
+		pollInterval: pollInterval,
+		clock:        p.clock,
+		locks:        p.locks,
+	}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+func (p *OxenProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewModelDataSource,
+		NewModelsDataSource,
+	}
+}
+
+func (p *OxenProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewModelActivationResource,
+	}
+}
+
+func (p *OxenProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{}
+}
+
+func userAgent(version, terraformVersion string) string {
+	ua := "terraform-provider-oxen/" + version
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+func stringOr(v types.String, fallback string) string {
+	if v.IsNull() || v.ValueString() == "" {
+		return fallback
+	}
+	return v.ValueString()
+}
+
+func durationSetting(v types.String, def, min, max time.Duration) (time.Duration, error) {
+	if v.IsNull() {
+		return def, nil
+	}
+	return parseDuration(v.ValueString(), min, max)
+}
+
+// shortDuration prints 60s as "60s" rather than "1m0s", for docs.
+func shortDuration(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0 && d >= 10*time.Minute:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	default:
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+}
+
+// configuredData extracts the providerData handed to a data source or
+// resource, reporting a provider bug in diags when it is of the wrong type.
+func configuredData(raw any, addError func(summary, detail string)) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		addError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return nil
+	}
+	return data
+}

@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+)
+
+// testAPIKey is the key the simulator accepts in acceptance tests.
+const testAPIKey = "sk-test-4f1c9a7e2b"
+
+// testEnv is one simulated Oxen hub and the provider wired to it. The
+// simulator and the provider share a fake clock, so a deployment that takes
+// minutes on the hub settles in microseconds here while every poll and
+// backoff still happens in the same order as on a real clock.
+type testEnv struct {
+	t     *testing.T
+	sim   *oxensim.Server
+	url   string
+	clock *clock.Fake
+}
+
+type envOption func(*oxensim.Options)
+
+func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
+	t.Helper()
+	fake := clock.NewFake(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	o := oxensim.Options{
+		APIKey:             testAPIKey,
+		Clock:              fake,
+		DeployDuration:     60 * time.Second,
+		DeactivateDuration: 20 * time.Second,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	sim := oxensim.New(o)
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	return &testEnv{t: t, sim: sim, url: srv.URL, clock: fake}
+}
+
+// factories serves the provider in-process, sharing the env's fake clock.
+func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"oxen": providerserver.NewProtocol6WithError(&OxenProvider{
+			version: "test",
+			clock:   e.clock,
+			locks:   newModelLocks(),
+		}),
+	}
+}
+
+// config returns a provider block pointed at the simulator, followed by body.
+func (e *testEnv) config(body string) string {
+	return e.configWithKey(testAPIKey, body)
+}
+
+func (e *testEnv) configWithKey(key, body string) string {
+	keyLine := ""
+	if key != "" {
+		keyLine = fmt.Sprintf("  api_key  = %q\n", key)
+	}
+	return fmt.Sprintf(`
+provider "oxen" {
+  base_url    = %q
+%s  max_retries = 2
+}
+%s`, e.url, keyLine, body)
+}
+
+func TestMain(m *testing.M) {
+	// The acceptance tests configure the provider explicitly; a developer's
+	// own key or URL in the environment must not leak into them.
+	os.Unsetenv(envAPIKey)
+	os.Unsetenv(envBaseURL)
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	os.Exit(m.Run())
+}

@@ -1,0 +1,68 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
+)
+
+// durationBetween accepts a Go duration string ("90s", "5m") within [min, max].
+type durationBetween struct {
+	min, max time.Duration
+}
+
+var _ validator.String = durationBetween{}
+
+func (v durationBetween) Description(context.Context) string {
+	return fmt.Sprintf("a duration such as \"30s\" or \"5m\", between %s and %s", v.min, v.max)
+}
+
+func (v durationBetween) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v durationBetween) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseDuration(req.ConfigValue.ValueString(), v.min, v.max); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", err.Error())
+	}
+}
+
+// parseDuration is the one reading of duration settings, shared by the
+// validator (plan time) and Configure (values from the environment).
+func parseDuration(s string, min, max time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: write it like \"30s\", \"2m\" or \"1h30m\"", s)
+	}
+	if d < min || d > max {
+		return 0, fmt.Errorf("%q is out of range: it must be between %s and %s", s, min, max)
+	}
+	return d, nil
+}
+
+// baseURLValid rejects a base_url the client could not use, at plan time.
+type baseURLValid struct{}
+
+var _ validator.String = baseURLValid{}
+
+func (baseURLValid) Description(context.Context) string {
+	return "an absolute http(s) URL such as https://hub.oxen.ai"
+}
+
+func (v baseURLValid) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (baseURLValid) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := oxen.ParseBaseURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base_url", err.Error())
+	}
+}
