@@ -112,9 +112,9 @@ func modelSchemaAttributes() map[string]schema.Attribute {
 				"logo": computedString("URL of the developer's logo, or null."),
 			},
 		},
-		"source_model": computedString("Base model this model was fine-tuned from, or null."),
-		"image_url":    computedString("Image asset URL, or null."),
-		"released_at":  computedString("Release timestamp (RFC 3339), or null."),
+		"source_model":   computedString("Base model this model was fine-tuned from, or null."),
+		"image_url":      computedString("Image asset URL, or null."),
+		"released_at":    computedString("Release timestamp (RFC 3339), or null."),
 		"context_length": computedInt64("Context window in tokens, or null when the API does not say."),
 		"max_output_tokens": computedInt64("Largest number of tokens one response can hold, or null when " +
 			"the API does not say."),
