@@ -39,10 +39,10 @@ cat >"$demo/cli.tfrc" <<EOF
 provider_installation {
   filesystem_mirror {
     path    = "$demo/plugins"
-    include = ["*/oxen-ai/oxen"]
+    include = ["registry.terraform.io/oxen-ai/oxen", "registry.opentofu.org/oxen-ai/oxen"]
   }
   direct {
-    exclude = ["*/oxen-ai/oxen"]
+    exclude = ["registry.terraform.io/oxen-ai/oxen", "registry.opentofu.org/oxen-ai/oxen"]
   }
 }
 EOF
@@ -78,22 +78,25 @@ cli_name="Terraform"
 echo "CLI: $cli_name $cli_version ($TF_BIN)"
 
 cp examples/demo/*.tf "$demo/work/"
-# Provider functions need Terraform 1.8+ or OpenTofu 1.7+; older parsers
-# reject the provider::oxen:: syntax outright, so the file is added only
-# where it can be read.
-functions_from="1.8.0"
-[[ "$cli_name" == "OpenTofu" ]] && functions_from="1.7.0"
-if [[ -d examples/demo/functions ]]; then
-	if [[ "$(printf '%s\n%s\n' "$functions_from" "${cli_version%%-*}" | sort -V | head -n1)" == "$functions_from" ]]; then
-		cp examples/demo/functions/*.tf "$demo/work/"
-	else
-		echo "($cli_name $cli_version has no provider functions: the cost estimate is left out)"
-	fi
-fi
-
 cd "$demo/work"
 step "$TF_BIN init"
 "$TF_BIN" init -input=false
+
+# Provider functions need Terraform 1.8+ or OpenTofu 1.7+; older parsers
+# reject the provider::oxen:: syntax outright, so those files join the
+# configuration only where the CLI can read them.
+functions_from="1.8.0"
+[[ "$cli_name" == "OpenTofu" ]] && functions_from="1.7.0"
+if [[ -d "$root/examples/demo/functions" ]]; then
+	if [[ "$(printf '%s\n%s\n' "$functions_from" "${cli_version%%-*}" | sort -V | sed -n 1p)" != "$functions_from" ]]; then
+		echo "($cli_name $cli_version has no provider functions: the cost estimate is left out)"
+	elif [[ "$("$TF_BIN" providers schema -json)" != *'"estimate_cost"'* ]]; then
+		echo "(this build of the provider has no estimate_cost function yet: the cost estimate is left out)"
+	else
+		cp "$root"/examples/demo/functions/*.tf .
+	fi
+fi
+
 step "$TF_BIN plan"
 "$TF_BIN" plan -input=false
 step "$TF_BIN apply"

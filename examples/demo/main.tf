@@ -25,6 +25,11 @@ data "oxen_model" "sonnet" {
   id = "claude-sonnet-4-6"
 }
 
+# Image and video models describe their parameters in a request schema.
+data "oxen_model" "flux" {
+  id = "flux-2-pro"
+}
+
 resource "oxen_model_activation" "demo" {
   model_id = "my-custom-model"
 }
@@ -48,9 +53,13 @@ output "sonnet_pricing" {
   }
 }
 
-output "sonnet_request_schema" {
-  description = "The request schema of claude-sonnet-4-6, decoded."
-  value       = jsondecode(data.oxen_model.sonnet.request_schema)
+output "flux_request_schema" {
+  description = "The request schema of flux-2-pro (its parameters), decoded."
+  value = (
+    data.oxen_model.flux.request_schema == null
+    ? null
+    : jsondecode(data.oxen_model.flux.request_schema)
+  )
 }
 
 output "activation_status" {
