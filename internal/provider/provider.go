@@ -187,6 +187,7 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		MaxRetries:     int(maxRetries),
 		UserAgent:      userAgent(p.version, req.TerraformVersion),
 		Logger:         tflogLogger{secret: apiKey},
+		Clock:          p.clock,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not set up the Oxen API client", err.Error())

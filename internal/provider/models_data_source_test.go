@@ -1,0 +1,227 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func idsAre(addr string, ids ...string) statecheck.StateCheck {
+	checks := make([]knownvalue.Check, len(ids))
+	for i, id := range ids {
+		checks[i] = knownvalue.StringExact(id)
+	}
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids"), knownvalue.ListExact(checks))
+}
+
+// queriesSeen lists the query strings the simulator saw on a path.
+func (e *testEnv) queriesSeen(path string) []string {
+	var qs []string
+	for _, r := range e.sim.Requests() {
+		if r.Path == path {
+			qs = append(qs, r.RawQuery)
+		}
+	}
+	return qs
+}
+
+func TestAccModelsDataSource_serverSideFilters(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+data "oxen_models" "anthropic" {
+  developer_name = "anthropic"
+}
+data "oxen_models" "image_edit" {
+  action = "image_edit"
+}
+data "oxen_models" "fal_video" {
+  provider_name   = "fal"
+  output_modality = "video"
+}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				idsAre("data.oxen_models.anthropic", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
+				statecheck.ExpectKnownValue("data.oxen_models.anthropic", tfjsonpath.New("models").AtSliceIndex(2), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"id":           knownvalue.StringExact("claude-sonnet-4-6"),
+					"display_name": knownvalue.StringExact("Claude Sonnet 4.6"),
+					"pricing": knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"method":                knownvalue.StringExact("token"),
+						"input_cost_per_token":  knownvalue.Float64Exact(3e-6),
+						"output_cost_per_token": knownvalue.Float64Exact(1.5e-5),
+					}),
+					"deployments":    knownvalue.ListSizeExact(0),
+					"status":         knownvalue.Null(),
+					"request_schema": knownvalue.Null(),
+				})),
+				idsAre("data.oxen_models.image_edit", "flux-2-dev", "qwen-image-edit"),
+				idsAre("data.oxen_models.fal_video", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video", "seedance-1-pro"),
+			},
+			Check: func(*terraform.State) error {
+				qs := strings.Join(env.queriesSeen("/api/ai/models"), " ")
+				for _, want := range []string{"developer_name=anthropic", "action=image_edit", "provider_name=fal"} {
+					if !strings.Contains(qs, want) {
+						return fmt.Errorf("the list endpoint never saw %q; queries: %s", want, qs)
+					}
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccModelsDataSource_searchAndClientSideFilters(t *testing.T) {
+	env := newTestEnv(t)
+	cfg := env.config(`
+data "oxen_models" "kling" {
+  search         = "kling"
+  developer_name = "KLING"
+}
+data "oxen_models" "search_action" {
+  search = "qwen"
+  action = "image_edit"
+}
+data "oxen_models" "base_video" {
+  model_type      = "base"
+  input_modality  = "text"
+  output_modality = "video"
+}
+data "oxen_models" "custom_images" {
+  model_type = "custom"
+  endpoint   = "/images/generate"
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				idsAre("data.oxen_models.kling", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video"),
+				idsAre("data.oxen_models.search_action", "qwen-image-edit"),
+				idsAre("data.oxen_models.base_video", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video",
+					"seedance-1-pro", "sora-2-pro", "veo-3-1", "wan-2-2-text-to-video"),
+				idsAre("data.oxen_models.custom_images", "acc-custom-5", "acc-custom-6", "product-shots-lora"),
+				statecheck.ExpectKnownValue("data.oxen_models.custom_images", tfjsonpath.New("models").AtSliceIndex(0).AtMapKey("status"),
+					knownvalue.StringExact("inactive")),
+			},
+			Check: func(*terraform.State) error {
+				qs := strings.Join(env.queriesSeen("/api/ai/models/search"), " ")
+				if !strings.Contains(qs, "search=kling") || !strings.Contains(qs, "search=qwen") {
+					return fmt.Errorf("search endpoint queries: %q", qs)
+				}
+				return nil
+			},
+		}, {
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}
+
+func TestAccModelsDataSource_invalidCombinations(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+data "oxen_models" "x" {
+  search        = "kling"
+  provider_name = "fal"
+}
+`),
+			ExpectError: wrapped(`Attribute "search" cannot be specified when "provider_name" is specified`),
+		}, {
+			Config: env.config(`
+data "oxen_models" "x" {
+  developer_name = ""
+}
+`),
+			ExpectError: wrapped(`Attribute developer_name string length must be at least 1`),
+		}},
+	})
+	if n := len(env.sim.Requests()); n != 0 {
+		t.Fatalf("invalid configurations sent %d requests, want 0", n)
+	}
+}
+
+func TestAccModelsDataSource_anonymousSeesNoCustomModels(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.configWithKey("", `
+data "oxen_models" "custom" {
+  model_type = "custom"
+}
+data "oxen_models" "all" {}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_models.custom", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue("data.oxen_models.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(24)),
+			},
+		}},
+	})
+}
+
+// countingServer counts the data source reads Terraform asks of the provider.
+type countingServer struct {
+	tfprotov6.ProviderServer
+	reads *atomic.Int64
+}
+
+func (c countingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	c.reads.Add(1)
+	return c.ProviderServer.ReadDataSource(ctx, req)
+}
+
+func TestAccDataSources_oneRequestPerRead(t *testing.T) {
+	env := newTestEnv(t)
+	var reads atomic.Int64
+	factories := env.factories()
+	inner := factories["oxen"]
+	factories["oxen"] = func() (tfprotov6.ProviderServer, error) {
+		s, err := inner()
+		return countingServer{ProviderServer: s, reads: &reads}, err
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+data "oxen_model" "a" {
+  id = "gpt-5"
+}
+data "oxen_model" "b" {
+  id          = "support-bot-ft"
+  live_status = true
+}
+data "oxen_models" "c" {
+  developer_name = "Google"
+}
+data "oxen_models" "d" {
+  search = "flux"
+}
+`),
+			Check: func(*terraform.State) error {
+				got := int64(len(env.sim.Requests()))
+				if got != reads.Load() || got == 0 {
+					return fmt.Errorf("%d data source reads sent %d requests, want exactly one each", reads.Load(), got)
+				}
+				return nil
+			},
+		}},
+	})
+}
