@@ -209,13 +209,17 @@ type stateSetter interface {
 }
 
 // apply brings the deployment to the planned status and records the
-// outcome. The model is recorded in state even when the wait fails after a
-// request was sent, so nothing billable is ever left outside Terraform.
+// outcome. Once a request that may change the deployment has been sent, the
+// model is recorded in state whatever happens next, so nothing billable is
+// ever left outside Terraform. An interrupted wait (Ctrl-C) is a warning, not
+// an error: the resource exists and is not tainted, and the next apply
+// finishes the wait instead of replacing the deployment.
 func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivationModel, timeout time.Duration, state stateSetter, diags *diag.Diagnostics) {
 	modelID := plan.ModelID.ValueString()
 	want := plan.Active.ValueBool()
 	m, sent, err := r.converge(ctx, modelID, want, timeout)
-	if m == nil {
+	if err != nil && !sent {
+		// Nothing was asked of the hub: leave no trace in state.
 		diags.Append(r.convergeErrorDiag(modelID, want, err))
 		return
 	}
@@ -223,19 +227,22 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 	plan.Status = types.StringValue(m.Status())
 	plan.Deployments = deploymentsValue(m.Deployments, diags)
 	diags.Append(state.Set(ctx, plan)...)
-	if err != nil {
-		if !sent {
-			// Nothing was changed on the hub: leave no trace in state.
-			state.Set(ctx, nil)
-		}
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		diags.AddWarning(fmt.Sprintf("Stopped waiting for model %q", modelID),
+			fmt.Sprintf("The wait was interrupted with the deployment in status %q. It is recorded in state; "+
+				"the next apply waits for it to reach %q without sending another request.", m.Status(), targetStatus(want)))
+	default:
 		diags.Append(r.convergeErrorDiag(modelID, want, err))
 	}
 }
 
 // converge reads the model, sends activate or deactivate when its status
 // is not already heading to the wanted one, and waits until it settles. It
-// returns the last model seen (nil when it could not be read at all) and
-// whether a request that changes the deployment was sent.
+// returns the last model seen (nil only when the first read failed) and
+// whether a request that may have changed the deployment was sent, even one
+// that failed: the hub may have acted on it.
 func (r *ModelActivationResource) converge(ctx context.Context, modelID string, wantActive bool, timeout time.Duration) (*oxen.Model, bool, error) {
 	unlock := r.data.locks.lock(modelID)
 	defer unlock()
@@ -246,7 +253,7 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 		return nil, false, err
 	}
 	if m.IsBase() {
-		return nil, false, errBaseModel
+		return m, false, errBaseModel
 	}
 	target := targetStatus(wantActive)
 	heading := oxen.StatusDeploying
@@ -256,15 +263,16 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 	sent := false
 	if s := m.Status(); s != target && s != heading {
 		tflog.Info(ctx, "changing model deployment", map[string]any{"model_id": modelID, "from": s, "to": target})
-		if wantActive {
-			m, err = client.ActivateModel(ctx, modelID)
-		} else {
-			m, err = client.DeactivateModel(ctx, modelID)
-		}
-		if err != nil {
-			return nil, false, err
+		change := client.ActivateModel
+		if !wantActive {
+			change = client.DeactivateModel
 		}
 		sent = true
+		changed, err := change(ctx, modelID)
+		if err != nil {
+			return m, sent, err
+		}
+		m = changed
 	}
 	settled, err := r.waitFor(ctx, modelID, target, heading, timeout, m)
 	return settled, sent, err

@@ -1,0 +1,186 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// leakScanner sits between Terraform and the provider and records every
+// response that carries the secret: in a diagnostic, a state or a plan.
+type leakScanner struct {
+	tfprotov6.ProviderServer
+	secret []byte
+	mu     *sync.Mutex
+	leaks  *[]string
+}
+
+func (l leakScanner) check(rpc string, diags []*tfprotov6.Diagnostic, values ...*tfprotov6.DynamicValue) {
+	var found []string
+	for _, d := range diags {
+		if bytes.Contains([]byte(d.Summary+d.Detail), l.secret) {
+			found = append(found, rpc+" diagnostic: "+d.Summary)
+		}
+	}
+	for _, v := range values {
+		if v != nil && (bytes.Contains(v.MsgPack, l.secret) || bytes.Contains(v.JSON, l.secret)) {
+			found = append(found, rpc+" value")
+		}
+	}
+	l.mu.Lock()
+	*l.leaks = append(*l.leaks, found...)
+	l.mu.Unlock()
+}
+
+func (l leakScanner) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	resp, err := l.ProviderServer.ConfigureProvider(ctx, req)
+	if resp != nil {
+		l.check("ConfigureProvider", resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (l leakScanner) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := l.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		l.check("ReadDataSource", resp.Diagnostics, resp.State)
+	}
+	return resp, err
+}
+
+func (l leakScanner) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := l.ProviderServer.PlanResourceChange(ctx, req)
+	if resp != nil {
+		l.check("PlanResourceChange", resp.Diagnostics, resp.PlannedState)
+	}
+	return resp, err
+}
+
+func (l leakScanner) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := l.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		l.check("ApplyResourceChange", resp.Diagnostics, resp.NewState)
+	}
+	return resp, err
+}
+
+func (l leakScanner) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := l.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		l.check("ReadResource", resp.Diagnostics, resp.NewState)
+	}
+	return resp, err
+}
+
+// planHasNo fails when the plan's JSON holds the secret anywhere.
+type planHasNo struct{ secret string }
+
+func (p planHasNo) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	raw, err := json.Marshal(req.Plan)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	if bytes.Contains(raw, []byte(p.secret)) {
+		resp.Error = fmt.Errorf("the plan contains the API key")
+	}
+}
+
+// Not parallel: it sets the environment (the key, and TRACE logging to a file).
+func TestAccSecrets_keyNeverLeaks(t *testing.T) {
+	env := newTestEnv(t)
+	logDir := t.TempDir()
+	t.Setenv(envAPIKey, testAPIKey)
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+
+	var mu sync.Mutex
+	var leaks []string
+	factories := env.factories()
+	inner := factories["oxen"]
+	factories["oxen"] = func() (tfprotov6.ProviderServer, error) {
+		s, err := inner()
+		return leakScanner{ProviderServer: s, secret: []byte(testAPIKey), mu: &mu, leaks: &leaks}, err
+	}
+	noKeyInState := func(s *terraform.State) error {
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(raw, []byte(testAPIKey)) {
+			return fmt.Errorf("the state contains the API key")
+		}
+		return nil
+	}
+	providerOnly := fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n", env.url)
+	body := `
+data "oxen_model" "bot" {
+  id          = "support-bot-ft"
+  live_status = true
+}
+resource "oxen_model_activation" "tagger" {
+  model_id = "vision-tagger-ft"
+  active   = %s
+}
+`
+	noLeakPlan := resource.ConfigPlanChecks{
+		PreApply:             []plancheck.PlanCheck{planHasNo{testAPIKey}},
+		PostApplyPostRefresh: []plancheck.PlanCheck{planHasNo{testAPIKey}},
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config:           providerOnly + fmt.Sprintf(body, "true"),
+			ConfigPlanChecks: noLeakPlan,
+			Check:            noKeyInState,
+		}, {
+			Config:           providerOnly + fmt.Sprintf(body, "false"),
+			ConfigPlanChecks: noLeakPlan,
+			Check:            noKeyInState,
+		}, {
+			ResourceName:  "oxen_model_activation.tagger",
+			ImportState:   true,
+			ImportStateId: "vision-tagger-ft",
+			ImportStateCheck: func(states []*terraform.InstanceState) error {
+				raw, _ := json.Marshal(states)
+				if bytes.Contains(raw, []byte(testAPIKey)) {
+					return fmt.Errorf("the imported state contains the API key")
+				}
+				return nil
+			},
+		}, {
+			// An error path: the message must not quote the key either.
+			Config:      providerOnly + `data "oxen_model" "nope" { id = "no-such-model" }`,
+			ExpectError: wrapped(`Model not found: no-such-model`),
+		}},
+	})
+
+	if len(leaks) > 0 {
+		t.Fatalf("the API key left the provider: %s", strings.Join(leaks, "; "))
+	}
+	logs, err := os.ReadFile(filepath.Join(logDir, t.Name()+".log"))
+	if err != nil {
+		t.Fatalf("reading the TRACE log: %v", err)
+	}
+	// The log must really hold the HTTP exchange, or this test proves nothing.
+	for _, want := range []string{"/api/ai/models/support-bot-ft", "Bearer ****", "/activate"} {
+		if !bytes.Contains(logs, []byte(want)) {
+			t.Fatalf("the TRACE log (%d bytes) has no %q: it did not capture the HTTP exchange", len(logs), want)
+		}
+	}
+	if i := bytes.Index(logs, []byte(testAPIKey)); i >= 0 {
+		lo, hi := max(0, i-200), min(len(logs), i+50)
+		t.Fatalf("the TRACE log contains the API key:\n%s", logs[lo:hi])
+	}
+}
