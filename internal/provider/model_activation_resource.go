@@ -211,9 +211,14 @@ type stateSetter interface {
 // apply brings the deployment to the planned status and records the
 // outcome. Once a request that may change the deployment has been sent, the
 // model is recorded in state whatever happens next, so nothing billable is
-// ever left outside Terraform. An interrupted wait (Ctrl-C) is a warning, not
-// an error: the resource exists and is not tainted, and the next apply
-// finishes the wait instead of replacing the deployment.
+// ever left outside Terraform.
+//
+// An interrupted wait (Ctrl-C) is a warning, not an error: an error would
+// taint a new resource, and the next apply would replace it, deactivating
+// the deployment on the way. Terraform requires the applied status to be the
+// planned one when apply succeeds, so the state keeps the planned status
+// while deployments holds the real one; the next refresh reads the real
+// status and the plan then finishes the wait without another request.
 func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivationModel, timeout time.Duration, state stateSetter, diags *diag.Diagnostics) {
 	modelID := plan.ModelID.ValueString()
 	want := plan.Active.ValueBool()
@@ -223,16 +228,20 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 		diags.Append(r.convergeErrorDiag(modelID, want, err))
 		return
 	}
+	interrupted := err != nil && errors.Is(err, context.Canceled)
 	plan.ID = types.StringValue(modelID)
-	plan.Status = types.StringValue(m.Status())
 	plan.Deployments = deploymentsValue(m.Deployments, diags)
+	if !interrupted {
+		plan.Status = types.StringValue(m.Status())
+	}
 	diags.Append(state.Set(ctx, plan)...)
 	switch {
 	case err == nil:
-	case errors.Is(err, context.Canceled):
+	case interrupted:
 		diags.AddWarning(fmt.Sprintf("Stopped waiting for model %q", modelID),
-			fmt.Sprintf("The wait was interrupted with the deployment in status %q. It is recorded in state; "+
-				"the next apply waits for it to reach %q without sending another request.", m.Status(), targetStatus(want)))
+			fmt.Sprintf("The wait was interrupted with the deployment in status %q, on its way to %q. The model "+
+				"stays in state; the next plan shows its real status, and the next apply waits for it to reach %q "+
+				"without sending another request.", m.Status(), targetStatus(want), targetStatus(want)))
 	default:
 		diags.Append(r.convergeErrorDiag(modelID, want, err))
 	}
