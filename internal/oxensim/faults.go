@@ -32,6 +32,10 @@ type Fault struct {
 	// Times is how many matching requests it hits: 0 means 1, a negative
 	// number means every matching request until ClearFaults.
 	Times int
+	// Every spreads the hits out: with Every = n > 1 the fault hits only
+	// every n-th matching request (the n-th, 2n-th, ...) and lets the others
+	// through, so faults can be sprinkled over a long run.
+	Every int
 
 	// Status, RetryAfter, Body and ContentType form a canned answer. An
 	// empty Body gets the hub's JSON error envelope for Status; an empty
@@ -52,6 +56,7 @@ type Fault struct {
 type queuedFault struct {
 	Fault
 	left int // < 0: unlimited
+	seen int // matching requests so far, for Every
 }
 
 // Request is one entry of the request log.
@@ -100,6 +105,12 @@ func (s *Server) takeFault(method, path string) *Fault {
 	defer s.logMu.Unlock()
 	for i, f := range s.faults {
 		if (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.PathPrefix) {
+			if f.Every > 1 {
+				f.seen++
+				if f.seen%f.Every != 0 {
+					continue
+				}
+			}
 			if f.left > 0 {
 				f.left--
 				if f.left == 0 {

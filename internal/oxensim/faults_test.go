@@ -183,3 +183,18 @@ func TestOptionsLatency(t *testing.T) {
 		t.Errorf("OnRequest saw %+v", seen)
 	}
 }
+
+func TestFaultEverySprinklesHits(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.sim.InjectFault(Fault{Method: "GET", Status: 429, RetryAfter: "1", Times: -1, Every: 3})
+	var got []int
+	for i := 0; i < 7; i++ {
+		got = append(got, h.do(t, "GET", "/api/ai/models/gpt-5", "").status)
+	}
+	want := []int{200, 200, 429, 200, 200, 429, 200}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("statuses %v, want %v", got, want)
+		}
+	}
+}
