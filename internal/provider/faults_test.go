@@ -1,0 +1,160 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+)
+
+// Transient faults that the retry policy absorbs: the read succeeds, and
+// the simulator proves the faults really happened.
+func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
+	cases := map[string]oxensim.Fault{
+		"429 burst with Retry-After":    {Status: 429, RetryAfter: "3", Times: 2},
+		"429 burst without Retry-After": {Status: 429, Times: 2},
+		"500 with an HTML body":         {Status: 500, ContentType: "text/html", Body: "<html><h1>Internal Server Error</h1></html>", Times: 2},
+		"502 with an HTML body":         {Status: 502, ContentType: "text/html", Body: "<html><h1>Bad Gateway</h1></html>", Times: 2},
+		"503":                           {Status: 503, RetryAfter: "1", Times: 2},
+		"504":                           {Status: 504, Times: 2},
+		"connection reset":              {Reset: true, Times: 2},
+		"truncated body":                {Truncate: true, Times: 2},
+	}
+	for name, fault := range cases {
+		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
+			env := newTestEnv(t)
+			fault.Method, fault.PathPrefix = "GET", "/api/ai/models/gpt-5"
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{{
+					PreConfig: func() { env.sim.InjectFault(fault) },
+					Config: env.config(`
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull()),
+					},
+					Check: func(*terraform.State) error {
+						if n := env.sim.PendingFaults(); n != 0 {
+							return fmt.Errorf("the fault did not fire twice (%d still pending): the test proves nothing", n)
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
+
+func TestAccFaults_persistentRateLimitIsAClearError(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "2", Times: -1}) },
+			Config: env.config(`
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`),
+			ExpectError: wrapped(`Could not read model "gpt-5" .* 429 Too Many Requests: Rate limit exceeded, retry later (request id req_ .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
+		}},
+	})
+}
+
+// A hub slower than request_timeout: each attempt is cut off, and the
+// error says so. This test waits for real (three 1-second attempts).
+func TestAccFaults_slowAnswersHitTheRequestTimeout(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.sim.InjectFault(oxensim.Fault{Method: "GET", Latency: 5 * time.Second, Times: -1})
+			},
+			Config: fmt.Sprintf(`
+provider "oxen" {
+  base_url        = %q
+  api_key         = %q
+  request_timeout = "1s"
+  max_retries     = 2
+}
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`, env.url, testAPIKey),
+			ExpectError: wrapped(`Could not read model "gpt-5" .* timeout .* after 3 attempts`),
+		}, {
+			PreConfig: func() { env.sim.ClearFaults() },
+			Config: env.config(`
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`),
+		}},
+	})
+}
+
+func TestAccFaults_modelDeletedBetweenPlanAndApply(t *testing.T) {
+	const model = "acc-custom-7"
+	var planned atomic.Bool
+	var env *testEnv
+	env = newTestEnv(t, func(o *oxensim.Options) {
+		o.OnRequest = func(r oxensim.Request) {
+			// The plan's look-up (not live) passed; delete the model before apply.
+			if r.Method == "GET" && r.Path == "/api/ai/models/"+model && r.RawQuery == "" && !planned.Swap(true) {
+				go env.sim.DeleteModel(model)
+			}
+		}
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      env.config(activationConfig("bot", model, "")),
+			// Terraform plans the resource once more at apply time, which is
+			// where the missing model is caught, before any request that
+			// would change a deployment.
+			ExpectError: wrapped(`model "acc-custom-7" .* 404 Not Found: Model not found: acc-custom-7`),
+		}},
+	})
+	if n := env.sim.CountRequests("POST", "/"); n != 0 {
+		t.Fatalf("%d POST requests for a deleted model, want 0", n)
+	}
+}
+
+func TestAccFaults_statusStuckInUnknown(t *testing.T) {
+	const model = "acc-custom-8"
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				// Every live status read after the activate request says "unknown".
+				body := `{"id":"acc-custom-8","object":"model","created":1760000000,"owned_by":"acme-ml",` +
+					`"model_type":"custom","deployments":[{"status":"unknown"}]}`
+				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: "/api/ai/models/" + model, Status: 200,
+					Body: body, Times: -1, Every: 1})
+			},
+			Config:      env.config(activationConfig("bot", model, "")),
+			ExpectError: wrapped(`Model "acc-custom-8" has no clear deployment status .* stayed in "unknown" for 2m0s`),
+		}, {
+			// Once the hub knows again, the next apply finishes the job.
+			PreConfig: func() { env.sim.ClearFaults() },
+			Config:    env.config(activationConfig("bot", model, "")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statusIs("oxen_model_activation.bot", "active"),
+			},
+		}},
+	})
+}
