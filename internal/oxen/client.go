@@ -3,12 +3,34 @@ package oxen
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 )
 
 // DefaultBaseURL is the Oxen hub.
 const DefaultBaseURL = "https://hub.oxen.ai"
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultRequestTimeout = 60 * time.Second
+	DefaultRetryWaitMin   = 1 * time.Second
+	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultUserAgent      = "oxen-go-client"
+)
+
+// Body size bounds: a successful answer may be the whole catalog; an error
+// body is only ever quoted, so little of it is read.
+const (
+	MaxResponseBytes      = 256 << 20
+	maxErrorResponseBytes = 64 << 10
+)
 
 // Config configures a Client.
 type Config struct {
@@ -21,6 +43,10 @@ type Config struct {
 	// MaxRetries is how many times a request is retried after the first
 	// attempt on 429, 5xx and network errors.
 	MaxRetries int
+	// RetryWaitMin is the first backoff wait; it doubles on each retry up to
+	// RetryWaitMax. Zero means 1s and 30s. A Retry-After header overrides them.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
 	// UserAgent is sent on every request.
 	UserAgent string
 	// Logger receives one entry per request and per response, with the
@@ -28,6 +54,9 @@ type Config struct {
 	Logger Logger
 	// HTTPClient is the transport to use; nil means a fresh one.
 	HTTPClient *http.Client
+	// Clock paces the retries; nil means the wall clock. Tests pass a fake
+	// one to run backoff schedules without waiting.
+	Clock clock.Clock
 }
 
 // Logger is where the client writes its request and response log. The
@@ -52,37 +81,299 @@ type GetOptions struct {
 	Live bool
 }
 
-// Client talks to the Oxen models API.
+// Client talks to the Oxen models API. It holds no per-call state and is
+// safe for concurrent use; share one per provider so connections are reused.
 type Client struct {
-	cfg Config
+	cfg     Config
+	base    *url.URL
+	http    *http.Client
+	clock   clock.Clock
+	log     redactor
+	maxBody int64
 }
 
-var errNotImplemented = errors.New("not implemented")
-
 // New returns a client for cfg, or an error naming what is wrong with it.
-func New(cfg Config) (*Client, error) { return &Client{cfg: cfg}, nil }
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.RequestTimeout < 0:
+		return nil, fmt.Errorf("request timeout must not be negative, got %s", cfg.RequestTimeout)
+	case cfg.MaxRetries < 0:
+		return nil, fmt.Errorf("max retries must not be negative, got %d", cfg.MaxRetries)
+	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
+		return nil, fmt.Errorf("retry waits must not be negative, got min %s and max %s", cfg.RetryWaitMin, cfg.RetryWaitMax)
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	cfg.RetryWaitMax = max(cfg.RetryWaitMax, cfg.RetryWaitMin)
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = DefaultUserAgent
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real()
+	}
+
+	c := &Client{
+		cfg:     cfg,
+		base:    base,
+		clock:   cfg.Clock,
+		log:     redactor{log: cfg.Logger, secret: cfg.APIKey},
+		maxBody: MaxResponseBytes,
+	}
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	}
+	if hc.Transport == nil {
+		hc.Transport = newTransport()
+	}
+	if cfg.Logger != nil {
+		hc.Transport = &loggingTransport{next: hc.Transport, out: c.log}
+	}
+	c.http = &hc
+	return c, nil
+}
+
+// newTransport is the default transport: the standard one, with enough idle
+// connections per host for Terraform's parallel reads to reuse them.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 100
+	t.MaxIdleConnsPerHost = 32
+	t.IdleConnTimeout = 90 * time.Second
+	return t
+}
 
 // ListModels returns the catalog, filtered server-side by f.
 func (c *Client) ListModels(ctx context.Context, f ListFilter) ([]Model, error) {
-	return nil, errNotImplemented
+	q := url.Values{}
+	for k, v := range map[string]string{
+		"developer_name": f.DeveloperName,
+		"action":         f.Action,
+		"provider_name":  f.ProviderName,
+	} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return c.list(ctx, "/api/ai/models", q)
 }
 
 // SearchModels returns the models whose names match query.
 func (c *Client) SearchModels(ctx context.Context, query string) ([]Model, error) {
-	return nil, errNotImplemented
+	if query == "" {
+		return nil, errors.New("search query is empty")
+	}
+	return c.list(ctx, "/api/ai/models/search", url.Values{"search": {query}})
 }
 
 // GetModel returns one model by name or UUID.
 func (c *Client) GetModel(ctx context.Context, id string, opts GetOptions) (*Model, error) {
-	return nil, errNotImplemented
+	q := url.Values{}
+	if opts.Live {
+		q.Set("deployment_status", "live")
+	}
+	return c.model(ctx, http.MethodGet, id, "", q)
 }
 
 // ActivateModel asks the hub to start the custom model's deployment.
 func (c *Client) ActivateModel(ctx context.Context, id string) (*Model, error) {
-	return nil, errNotImplemented
+	return c.model(ctx, http.MethodPost, id, "/activate", nil)
 }
 
 // DeactivateModel asks the hub to stop the custom model's deployment.
 func (c *Client) DeactivateModel(ctx context.Context, id string) (*Model, error) {
-	return nil, errNotImplemented
+	return c.model(ctx, http.MethodPost, id, "/deactivate", nil)
+}
+
+func (c *Client) list(ctx context.Context, path string, q url.Values) ([]Model, error) {
+	resp, err := c.do(ctx, http.MethodGet, path, q)
+	if err != nil {
+		return nil, err
+	}
+	models, err := decodeModelList(resp.body)
+	if err != nil {
+		return nil, redactedError{resp.decodeError(err), c.log}
+	}
+	return models, nil
+}
+
+func (c *Client) model(ctx context.Context, method, id, action string, q url.Values) (*Model, error) {
+	if err := ValidateModelID(id); err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, method, "/api/ai/models/"+escapeSegment(id)+action, q)
+	if err != nil {
+		return nil, err
+	}
+	m, err := decodeModel(resp.body)
+	if err != nil {
+		return nil, redactedError{resp.decodeError(err), c.log}
+	}
+	return m, nil
+}
+
+// response is a complete 2xx answer.
+type response struct {
+	method, path string
+	status       int
+	requestID    string
+	body         []byte
+}
+
+func (r *response) decodeError(err error) error {
+	id := ""
+	if r.requestID != "" {
+		id = " (request id " + r.requestID + ")"
+	}
+	return fmt.Errorf("%s %s: the API answered %d %s%s %w", r.method, r.path,
+		r.status, http.StatusText(r.status), id, err)
+}
+
+// do runs one API call with the retry policy of retryWait: each attempt has
+// its own timeout, waits happen on the client's clock, and a done ctx ends
+// everything at once.
+func (c *Client) do(ctx context.Context, method, path string, q url.Values) (*response, error) {
+	u := endpoint(c.base, path, q).String()
+	for attempt := 1; ; attempt++ {
+		resp, err := c.attempt(ctx, method, path, u, attempt)
+		if err == nil {
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return nil, c.cancelled(ctx, method, path, attempt, err)
+		}
+		wait, retry, reason := c.retryWait(attempt, err)
+		if !retry {
+			switch {
+			case reason != "" && attempt > 1:
+				err = fmt.Errorf("%w (%s after %s)", err, reason, plural(attempt, "attempt"))
+			case reason != "" && reason != "retries exhausted":
+				err = fmt.Errorf("%w (%s)", err, reason)
+			}
+			return nil, err
+		}
+		c.log.debug(ctx, "Oxen API retry", map[string]any{
+			"method":  method,
+			"url":     u,
+			"attempt": attempt,
+			"wait_ms": wait.Milliseconds(),
+			"reason":  reason,
+			"error":   err,
+		})
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return nil, c.cancelled(ctx, method, path, attempt, err)
+		}
+	}
+}
+
+// cancelled reports a call stopped by its context, keeping ctx's error
+// matchable with errors.Is and quoting the failure that preceded it.
+func (c *Client) cancelled(ctx context.Context, method, path string, attempts int, last error) error {
+	cause := context.Cause(ctx)
+	if last != nil && !errors.Is(last, ctx.Err()) {
+		return fmt.Errorf("%s %s: %w after %s (last error: %v)", method, path, cause, plural(attempts, "attempt"), last)
+	}
+	return fmt.Errorf("%s %s: %w", method, path, cause)
+}
+
+// attempt sends one request and reads the whole answer within
+// RequestTimeout. It returns a *response for 2xx, an *APIError for other
+// statuses, and a *transportError when no full answer arrived.
+func (c *Client) attempt(ctx context.Context, method, path, u string, n int) (*response, error) {
+	actx, cancel := context.WithTimeout(withAttempt(ctx, n), c.cfg.RequestTimeout)
+	defer cancel()
+
+	req, err := http.NewRequestWithContext(actx, method, u, http.NoBody)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: building request: %w", method, path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	if c.cfg.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.transportFailure(actx, method, path, err)
+	}
+	defer resp.Body.Close()
+
+	requestID := resp.Header.Get(requestIDHeader)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorResponseBytes))
+		// Drain a little more so the connection can be reused; a huge error
+		// body is not worth it and the connection is dropped instead.
+		_, _ = io.CopyN(io.Discard, resp.Body, maxErrorResponseBytes)
+		typ, msg := parseErrorBody(body)
+		return nil, &APIError{
+			StatusCode: resp.StatusCode,
+			Method:     method,
+			Path:       path,
+			Type:       c.log.scrub(typ),
+			Message:    c.log.scrub(msg),
+			RequestID:  c.log.scrub(sanitize(requestID, 200)),
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()),
+		}
+	}
+
+	if resp.ContentLength > c.maxBody {
+		return nil, &transportError{method: method, path: path,
+			err: fmt.Errorf("response body of %d bytes exceeds the %d byte limit", resp.ContentLength, c.maxBody)}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return nil, c.transportFailure(actx, method, path, fmt.Errorf("reading response body: %w", err))
+	}
+	if int64(len(body)) > c.maxBody {
+		return nil, &transportError{method: method, path: path,
+			err: fmt.Errorf("response body exceeds the %d byte limit", c.maxBody)}
+	}
+	return &response{method: method, path: path, status: resp.StatusCode, requestID: sanitize(requestID, 200), body: body}, nil
+}
+
+// transportFailure wraps an error from sending or reading, telling an
+// attempt that timed out from one that failed, and hiding the *url.Error
+// wrapper, which repeats the full URL.
+func (c *Client) transportFailure(actx context.Context, method, path string, err error) error {
+	if ue, ok := errors.AsType[*url.Error](err); ok && ue.Err != nil {
+		err = ue.Err
+	}
+	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("no complete answer within the request timeout of %s: %w", c.cfg.RequestTimeout, err)
+	} else if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		err = fmt.Errorf("network timeout: %w", err)
+	}
+	return &transportError{method: method, path: path, err: redactedError{err, c.log}, retryable: retryableTransport(err)}
+}
+
+// redactedError keeps a cause matchable with errors.Is/As while making sure
+// its text never carries the API key.
+type redactedError struct {
+	err error
+	r   redactor
+}
+
+func (e redactedError) Error() string { return e.r.scrub(e.err.Error()) }
+func (e redactedError) Unwrap() error { return e.err }
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

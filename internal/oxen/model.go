@@ -119,9 +119,3 @@ func (m *Model) UnmarshalJSON(data []byte) error {
 	m.Raw = append(json.RawMessage(nil), data...)
 	return nil
 }
-
-// modelList is the envelope of the list and search endpoints.
-type modelList struct {
-	Object string  `json:"object"`
-	Data   []Model `json:"data"`
-}

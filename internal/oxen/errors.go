@@ -1,0 +1,248 @@
+package oxen
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Error types the hub sends in its error envelope.
+const (
+	ErrorTypeUnauthenticated     = "unauthenticated"
+	ErrorTypeInvalidParams       = "invalid_params"
+	ErrorTypeNotFound            = "resource_not_found"
+	ErrorTypeInsufficientCredits = "insufficient_credits"
+	ErrorTypeUnknown             = "unknown_error"
+)
+
+// ErrUnexpectedResponse is wrapped by the error returned when a successful
+// status carries a body that cannot be read as the expected JSON.
+var ErrUnexpectedResponse = errors.New("unexpected response from the Oxen API")
+
+// APIError is an HTTP answer outside 2xx.
+type APIError struct {
+	StatusCode int
+	Method     string
+	// Path is the escaped request path, without the query.
+	Path string
+	// Type is the hub's machine-readable error type, such as
+	// "resource_not_found" or "unauthenticated"; empty when the body had none.
+	Type string
+	// Message is the API's own human-readable message (or a short excerpt of
+	// a body that was not JSON); empty when there was nothing to quote.
+	Message string
+	// RequestID is the x-oxen-request-id response header.
+	RequestID string
+	// RetryAfter is the wait the server asked for with Retry-After; zero
+	// when it did not ask.
+	RetryAfter time.Duration
+}
+
+// Error reads like
+// "GET /api/ai/models/bad: 404 Not Found: Model not found: bad (request id req_123)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
+	status := strconv.Itoa(e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+		status += " " + text
+	}
+	switch {
+	case strings.EqualFold(e.Message, status):
+		// A proxy page titled "502 Bad Gateway" adds nothing to the status.
+	case e.Message != "":
+		b.WriteString(": " + e.Message)
+	case e.Type != "":
+		b.WriteString(": " + e.Type)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+// AsAPIError finds an *APIError in err's chain.
+func AsAPIError(err error) (*APIError, bool) {
+	return errors.AsType[*APIError](err)
+}
+
+// IsNotFound reports whether err says the model (or path) does not exist.
+func IsNotFound(err error) bool {
+	e, ok := AsAPIError(err)
+	return ok && (e.StatusCode == http.StatusNotFound || e.Type == ErrorTypeNotFound)
+}
+
+// IsUnauthenticated reports whether the API refused the request for a
+// missing or invalid API key (401).
+func IsUnauthenticated(err error) bool {
+	e, ok := AsAPIError(err)
+	return ok && (e.StatusCode == http.StatusUnauthorized || e.Type == ErrorTypeUnauthenticated)
+}
+
+// IsForbidden reports whether the key is valid but not allowed (403).
+func IsForbidden(err error) bool {
+	e, ok := AsAPIError(err)
+	return ok && e.StatusCode == http.StatusForbidden
+}
+
+// IsRateLimited reports whether the API answered 429.
+func IsRateLimited(err error) bool {
+	e, ok := AsAPIError(err)
+	return ok && e.StatusCode == http.StatusTooManyRequests
+}
+
+// IsRetryable reports whether err is a failure that this client retries:
+// 429, 500, 502, 503, 504 or a network error. An error returned by the
+// client after its retries ran out is still reported as retryable, so a
+// caller with a longer horizon (a wait loop) may try again later.
+func IsRetryable(err error) bool {
+	if e, ok := AsAPIError(err); ok {
+		return retryableStatus(e.StatusCode)
+	}
+	if t, ok := errors.AsType[*transportError](err); ok {
+		return t.retryable
+	}
+	return false
+}
+
+// transportError is a request that got no complete HTTP answer.
+type transportError struct {
+	method, path string
+	err          error
+	retryable    bool
+}
+
+func (e *transportError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.method, e.path, e.err)
+}
+
+func (e *transportError) Unwrap() error { return e.err }
+
+const (
+	maxMessageLen = 500
+	maxExcerptLen = 200
+)
+
+// errorBody is the union of the envelopes the hub is known to send.
+type errorBody struct {
+	Error         json.RawMessage `json:"error"`
+	StatusMessage string          `json:"status_message"`
+	Message       string          `json:"message"`
+	Detail        string          `json:"detail"`
+}
+
+type errorObject struct {
+	Type    string `json:"type"`
+	Title   string `json:"title"`
+	Detail  string `json:"detail"`
+	Message string `json:"message"`
+}
+
+// parseErrorBody extracts the error type and message from an error response.
+// It understands
+//
+//	{"error":{"type":"...","title":"...","detail":"..."},"status":"error","status_message":"..."}
+//	{"error":{"message":"..."}}
+//	{"error":"..."}
+//
+// and falls back to a short, sanitized excerpt of anything else (an HTML page
+// from a proxy, say). Both results are single-line, printable and bounded.
+func parseErrorBody(body []byte) (typ, msg string) {
+	var env errorBody
+	if json.Unmarshal(body, &env) == nil {
+		var obj errorObject
+		var str string
+		switch {
+		case json.Unmarshal(env.Error, &obj) == nil:
+			typ = obj.Type
+			msg = firstNonEmpty(obj.Detail, obj.Message, obj.Title)
+		case json.Unmarshal(env.Error, &str) == nil:
+			msg = str
+		}
+		if typ == "" {
+			typ = env.StatusMessage
+		}
+		if msg == "" {
+			msg = firstNonEmpty(env.Message, env.Detail)
+		}
+		typ = sanitize(typ, 100)
+		msg = sanitize(msg, maxMessageLen)
+		if typ != "" || msg != "" {
+			return typ, msg
+		}
+	}
+	return "", excerpt(body)
+}
+
+var (
+	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	htmlTag   = regexp.MustCompile(`(?s)<[^>]*>`)
+	// Script and style contents would otherwise survive tag stripping as noise.
+	htmlNoise = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
+)
+
+// excerpt makes a body that is not an error envelope quotable: an HTML page
+// is reduced to its title or its text, and the result is one printable line
+// of at most maxExcerptLen bytes.
+func excerpt(body []byte) string {
+	if len(body) > 64<<10 {
+		body = body[:64<<10]
+	}
+	s := string(body)
+	if looksLikeHTML(s) {
+		if m := htmlTitle.FindStringSubmatch(s); m != nil && strings.TrimSpace(m[1]) != "" {
+			s = m[1]
+		} else {
+			s = htmlTag.ReplaceAllString(htmlNoise.ReplaceAllString(s, " "), " ")
+		}
+	}
+	return sanitize(s, maxExcerptLen)
+}
+
+func looksLikeHTML(s string) bool {
+	head := strings.ToLower(strings.TrimSpace(truncateUTF8(s, 512)))
+	return strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") ||
+		strings.Contains(head, "<head") || strings.Contains(head, "<body") || strings.Contains(head, "<title")
+}
+
+// sanitize makes s safe to print on one line: invalid UTF-8 and control
+// characters become spaces, runs of spaces collapse, and the result is cut
+// to max bytes (on a rune boundary) with an ellipsis.
+func sanitize(s string, max int) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if len(out) > max {
+		const ellipsis = "…"
+		out = strings.TrimRight(truncateUTF8(out, max-len(ellipsis)), " ") + ellipsis
+	}
+	return out
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,206 @@
+package oxen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAPIErrorFromResponses(t *testing.T) {
+	cases := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		wantType    string
+		wantMsg     string
+		wantText    string
+	}{
+		{
+			name: "typed envelope", status: 404, body: notFoundBody,
+			wantType: "resource_not_found", wantMsg: "Model not found: bad",
+			wantText: "GET /api/ai/models/bad: 404 Not Found: Model not found: bad (request id req_123)",
+		},
+		{
+			name: "typed envelope without detail", status: 401,
+			body:     `{"error":{"type":"unauthenticated","title":"Authentication required"},"status":"error","status_message":"unauthenticated"}`,
+			wantType: "unauthenticated", wantMsg: "Authentication required",
+			wantText: "GET /api/ai/models/bad: 401 Unauthorized: Authentication required (request id req_123)",
+		},
+		{
+			name: "message envelope", status: 404, body: `{"error":{"message":"Model not found: bad-model-name"}}`,
+			wantMsg:  "Model not found: bad-model-name",
+			wantText: "GET /api/ai/models/bad: 404 Not Found: Model not found: bad-model-name (request id req_123)",
+		},
+		{
+			name: "string error", status: 401, body: `{"error":"unauthenticated"}`,
+			wantMsg:  "unauthenticated",
+			wantText: "GET /api/ai/models/bad: 401 Unauthorized: unauthenticated (request id req_123)",
+		},
+		{
+			name: "status_message only", status: 402, body: `{"status":"error","status_message":"insufficient_credits"}`,
+			wantType: "insufficient_credits",
+			wantText: "GET /api/ai/models/bad: 402 Payment Required: insufficient_credits (request id req_123)",
+		},
+		{
+			name: "html from a proxy", status: 502, contentType: "text/html",
+			body:     "<html>\n<head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+			wantMsg:  "502 Bad Gateway",
+			wantText: "GET /api/ai/models/bad: 502 Bad Gateway (request id req_123)",
+		},
+		{
+			name: "html without title", status: 403, contentType: "text/html",
+			body:     "<html><body><script>var x = 1;</script><p>Access\n\n denied</p></body></html>",
+			wantMsg:  "Access denied",
+			wantText: "GET /api/ai/models/bad: 403 Forbidden: Access denied (request id req_123)",
+		},
+		{
+			name: "truncated json", status: 404, body: `{"error":{"message":"Model not f`,
+			wantMsg:  `{"error":{"message":"Model not f`,
+			wantText: `GET /api/ai/models/bad: 404 Not Found: {"error":{"message":"Model not f (request id req_123)`,
+		},
+		{
+			name: "empty body", status: 418, body: ``,
+			wantText: "GET /api/ai/models/bad: 418 I'm a teapot (request id req_123)",
+		},
+		{
+			name: "unknown status code", status: 599, body: `{"error":{}}`,
+			wantMsg:  `{"error":{}}`,
+			wantText: `GET /api/ai/models/bad: 599: {"error":{}} (request id req_123)`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set(requestIDHeader, "req_123")
+				if tc.contentType != "" {
+					w.Header().Set("Content-Type", tc.contentType)
+				}
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			})
+			c, _ := newTestClient(t, f, func(c *Config) { c.MaxRetries = 0 })
+			_, err := c.GetModel(context.Background(), "bad", GetOptions{})
+			e, ok := AsAPIError(err)
+			if !ok {
+				t.Fatalf("err = %#v, want *APIError", err)
+			}
+			want := APIError{StatusCode: tc.status, Method: "GET", Path: "/api/ai/models/bad", Type: tc.wantType, Message: tc.wantMsg, RequestID: "req_123"}
+			if *e != want {
+				t.Errorf("APIError = %+v\nwant       %+v", *e, want)
+			}
+			if err.Error() != tc.wantText {
+				t.Errorf("Error() = %q\nwant      %q", err.Error(), tc.wantText)
+			}
+		})
+	}
+}
+
+func TestErrorHelpers(t *testing.T) {
+	wrap := func(e *APIError) error { return fmt.Errorf("reading model: %w", fmt.Errorf("outer: %w", e)) }
+	notFound := wrap(&APIError{StatusCode: 404})
+	notFoundByType := wrap(&APIError{StatusCode: 400, Type: ErrorTypeNotFound})
+	unauth := wrap(&APIError{StatusCode: 401})
+	forbidden := wrap(&APIError{StatusCode: 403})
+	limited := wrap(&APIError{StatusCode: 429})
+	unavailable := wrap(&APIError{StatusCode: 503})
+	network := fmt.Errorf("x: %w", &transportError{method: "GET", path: "/p", err: errors.New("connection reset"), retryable: true})
+	plain := errors.New("something else")
+
+	type row struct {
+		err                                             error
+		notFound, unauth, forbidden, limited, retryable bool
+	}
+	for name, r := range map[string]row{
+		"404":         {notFound, true, false, false, false, false},
+		"type 404":    {notFoundByType, true, false, false, false, false},
+		"401":         {unauth, false, true, false, false, false},
+		"403":         {forbidden, false, false, true, false, false},
+		"429":         {limited, false, false, false, true, true},
+		"503":         {unavailable, false, false, false, false, true},
+		"network":     {network, false, false, false, false, true},
+		"plain":       {plain, false, false, false, false, false},
+		"nil":         {nil, false, false, false, false, false},
+		"not api 501": {wrap(&APIError{StatusCode: 501}), false, false, false, false, false},
+	} {
+		got := row{r.err, IsNotFound(r.err), IsUnauthenticated(r.err), IsForbidden(r.err), IsRateLimited(r.err), IsRetryable(r.err)}
+		if got != r {
+			t.Errorf("%s: got %+v, want %+v", name, got, r)
+		}
+	}
+}
+
+func TestNotFoundThroughClient(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 404, notFoundBody) })
+	c, _ := newTestClient(t, f)
+	_, err := c.GetModel(context.Background(), "bad", GetOptions{})
+	if !IsNotFound(err) || IsUnauthenticated(err) || IsRetryable(err) {
+		t.Errorf("err = %v", err)
+	}
+	f2 := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 401, `{"error":{"type":"unauthenticated","title":"Unauthenticated","detail":"bad key `+testKey+`"}}`)
+	})
+	c2, _ := newTestClient(t, f2)
+	_, err = c2.ListModels(context.Background(), ListFilter{})
+	if !IsUnauthenticated(err) || IsNotFound(err) {
+		t.Errorf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), "bad key ****") {
+		t.Errorf("a key echoed by the API must be redacted: %q", err)
+	}
+}
+
+func TestParseErrorBodyBounds(t *testing.T) {
+	long := strings.Repeat("é", 1000)
+	typ, msg := parseErrorBody([]byte(`{"error":{"type":"x\ny","detail":"` + long + `"}}`))
+	if typ != "x y" || len(msg) > maxMessageLen || !strings.HasSuffix(msg, "…") {
+		t.Errorf("typ=%q len(msg)=%d", typ, len(msg))
+	}
+	_, ex := parseErrorBody([]byte(strings.Repeat("<b>word</b> ", 500)))
+	if len(ex) > maxExcerptLen || !strings.HasPrefix(ex, "<b>word</b>") && !strings.HasPrefix(ex, "word") {
+		t.Errorf("excerpt = %q", ex)
+	}
+}
+
+func TestAPIErrorRetryAfterParsed(t *testing.T) {
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"":                              0,
+		"0":                             0,
+		"-5":                            0,
+		"7":                             7 * time.Second,
+		" 12 ":                          12 * time.Second,
+		"99999999999999":                24 * time.Hour,
+		"soon":                          0,
+		"Sun, 01 Jun 2025 12:00:30 GMT": 30 * time.Second,
+		"Sun, 01 Jun 2025 11:00:00 GMT": 0,
+	} {
+		if got := parseRetryAfter(in, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestKeyNeverInErrors(t *testing.T) {
+	bodies := map[int]string{
+		200: `<html><title>token ` + testKey + `</title></html>`,
+		400: `<html><title>token ` + testKey + `</title></html>`,
+		403: `{"error":"forbidden for ` + testKey + `"}`,
+	}
+	for code, body := range bodies {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set(requestIDHeader, testKey)
+			w.WriteHeader(code)
+			_, _ = w.Write([]byte(body))
+		})
+		c, _ := newTestClient(t, f)
+		_, err := c.GetModel(context.Background(), "m1", GetOptions{})
+		if err == nil || strings.Contains(err.Error(), testKey) || !strings.Contains(err.Error(), "****") {
+			t.Errorf("%d: err = %v", code, err)
+		}
+	}
+}

@@ -1,0 +1,323 @@
+package oxen
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
+)
+
+// script answers the i-th request with steps[i] (the last step repeats).
+func script(steps ...func(w http.ResponseWriter)) http.HandlerFunc {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		steps[min(i, len(steps)-1)](w)
+	}
+}
+
+func status(code int, headers ...string) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		writeJSON(w, code, `{"error":{"message":"`+http.StatusText(code)+` from fake"}}`)
+	}
+}
+
+func ok(w http.ResponseWriter) { writeJSON(w, 200, minimalModel) }
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	f := newFake(t, script(
+		status(429, "Retry-After", "1", requestIDHeader, "req_a"),
+		status(429, "Retry-After", "Sun, 01 Jun 2025 12:00:04 GMT"),
+		ok,
+	))
+	c, fc := newTestClient(t, f)
+	m, err := c.GetModel(context.Background(), "m1", GetOptions{})
+	if err != nil || m.ID != "m1" {
+		t.Fatalf("GetModel: %v", err)
+	}
+	if n := f.hits.Load(); n != 3 {
+		t.Errorf("attempts = %d, want 3", n)
+	}
+	// The fake clock started at 12:00:00 and moved 1s with the first wait, so
+	// the date asks for 3 more seconds. Both exceed RetryWaitMax (8ms): the
+	// server's wish wins over the backoff schedule.
+	want := []time.Duration{time.Second, 3 * time.Second}
+	if got := fc.Sleeps(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("sleeps = %v, want %v", got, want)
+	}
+}
+
+func TestRetryAfterLongerThanCapStops(t *testing.T) {
+	f := newFake(t, script(status(429, "Retry-After", "3600")))
+	c, fc := newTestClient(t, f)
+	_, err := c.ListModels(context.Background(), ListFilter{})
+	e, isAPI := AsAPIError(err)
+	if !isAPI || e.RetryAfter != time.Hour || !IsRateLimited(err) {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(err.Error(), "the API asked to wait 1h0m0s before retrying, longer than the 5m0s this client waits") {
+		t.Errorf("err = %q", err)
+	}
+	if f.hits.Load() != 1 || len(fc.Sleeps()) != 0 {
+		t.Errorf("hits=%d sleeps=%v, want one attempt and no sleep", f.hits.Load(), fc.Sleeps())
+	}
+}
+
+func TestServerErrorsRetriedThenSuccess(t *testing.T) {
+	for _, code := range []int{500, 502, 503, 504} {
+		f := newFake(t, script(status(code), status(code), ok))
+		c, fc := newTestClient(t, f)
+		m, err := c.ActivateModel(context.Background(), "m1")
+		if err != nil || m.ID != "m1" {
+			t.Errorf("%d: %v", code, err)
+		}
+		if f.hits.Load() != 3 {
+			t.Errorf("%d: attempts = %d, want 3", code, f.hits.Load())
+		}
+		// Equal jitter: retry n waits within [d/2, d] for d = 1ms * 2^(n-1).
+		s := fc.Sleeps()
+		if len(s) != 2 || s[0] < 500*time.Microsecond || s[0] > time.Millisecond || s[1] < time.Millisecond || s[1] > 2*time.Millisecond {
+			t.Errorf("%d: sleeps = %v", code, s)
+		}
+	}
+}
+
+func TestRetriesExhausted(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(requestIDHeader, "req_last")
+		writeJSON(w, 503, `{"error":{"message":"overloaded"}}`)
+	})
+	c, fc := newTestClient(t, f, func(c *Config) { c.MaxRetries = 4 })
+	_, err := c.GetModel(context.Background(), "m1", GetOptions{})
+	want := "GET /api/ai/models/m1: 503 Service Unavailable: overloaded (request id req_last) (retries exhausted after 5 attempts)"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %q\nwant  %q", err, want)
+	}
+	if e, ok := AsAPIError(err); !ok || e.StatusCode != 503 {
+		t.Errorf("the last APIError is not reachable: %#v", err)
+	}
+	if f.hits.Load() != 5 {
+		t.Errorf("attempts = %d, want 5", f.hits.Load())
+	}
+	// Backoff doubles from 1ms and is capped at 8ms.
+	s := fc.Sleeps()
+	caps := []time.Duration{time.Millisecond, 2 * time.Millisecond, 4 * time.Millisecond, 8 * time.Millisecond}
+	if len(s) != len(caps) {
+		t.Fatalf("sleeps = %v", s)
+	}
+	for i, d := range caps {
+		if s[i] < d/2 || s[i] > d {
+			t.Errorf("sleep %d = %s, want within [%s, %s]", i, s[i], d/2, d)
+		}
+	}
+}
+
+func TestBackoffCapped(t *testing.T) {
+	c, err := New(Config{RetryWaitMin: 100 * time.Millisecond, RetryWaitMax: 400 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n < 70; n++ {
+		want := min(100*time.Millisecond<<min(n-1, 10), 400*time.Millisecond)
+		if d := c.backoff(n); d < want/2 || d > want {
+			t.Errorf("backoff(%d) = %s, want within [%s, %s]", n, d, want/2, want)
+		}
+	}
+}
+
+func TestNoRetryOnClientErrors(t *testing.T) {
+	for _, code := range []int{400, 401, 403, 404, 409, 422, 501} {
+		f := newFake(t, script(status(code)))
+		c, fc := newTestClient(t, f)
+		_, err := c.GetModel(context.Background(), "m1", GetOptions{})
+		if e, ok := AsAPIError(err); !ok || e.StatusCode != code {
+			t.Errorf("%d: err = %v", code, err)
+		}
+		if strings.Contains(err.Error(), "attempts") {
+			t.Errorf("%d: %q mentions attempts for a single try", code, err)
+		}
+		if f.hits.Load() != 1 || len(fc.Sleeps()) != 0 {
+			t.Errorf("%d: hits=%d sleeps=%v, want exactly one attempt", code, f.hits.Load(), fc.Sleeps())
+		}
+	}
+}
+
+func TestZeroMaxRetries(t *testing.T) {
+	f := newFake(t, script(status(503)))
+	c, _ := newTestClient(t, f, func(c *Config) { c.MaxRetries = 0 })
+	_, err := c.GetModel(context.Background(), "m1", GetOptions{})
+	if f.hits.Load() != 1 || err == nil || strings.Contains(err.Error(), "attempts") {
+		t.Errorf("hits=%d err=%v", f.hits.Load(), err)
+	}
+}
+
+func TestNetworkErrorsRetried(t *testing.T) {
+	// A server that drops the connection before answering, twice.
+	f := newFake(t, script(
+		func(w http.ResponseWriter) { hijackClose(w) },
+		func(w http.ResponseWriter) { hijackClose(w) },
+		ok,
+	))
+	c, _ := newTestClient(t, f)
+	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
+		t.Fatalf("GetModel: %v", err)
+	}
+	if f.hits.Load() != 3 {
+		t.Errorf("attempts = %d, want 3", f.hits.Load())
+	}
+}
+
+func TestBodyCutMidwayRetried(t *testing.T) {
+	f := newFake(t, script(
+		func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "500")
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte(minimalModel[:20]))
+			w.(http.Flusher).Flush()
+			hijackClose(w)
+		},
+		ok,
+	))
+	c, _ := newTestClient(t, f)
+	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
+		t.Fatalf("GetModel: %v", err)
+	}
+	if f.hits.Load() != 2 {
+		t.Errorf("attempts = %d, want 2", f.hits.Load())
+	}
+}
+
+func TestConnectionRefusedExhausted(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c, err := New(Config{BaseURL: "http://" + addr, APIKey: testKey, MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListModels(context.Background(), ListFilter{})
+	if err == nil || !IsRetryable(err) {
+		t.Fatalf("err = %v", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"GET /api/ai/models: ", "connection refused", "after 3 attempts"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, testKey) {
+		t.Errorf("key in error: %q", msg)
+	}
+}
+
+func TestPerAttemptTimeoutRetried(t *testing.T) {
+	release := make(chan struct{})
+	f := newFake(t, script(
+		func(w http.ResponseWriter) { <-release },
+		ok,
+	))
+	c, _ := newTestClient(t, f, func(c *Config) { c.RequestTimeout = 50 * time.Millisecond })
+	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
+		t.Fatalf("GetModel: %v", err)
+	}
+	if f.hits.Load() != 2 {
+		t.Errorf("attempts = %d, want 2", f.hits.Load())
+	}
+
+	f2 := newFake(t, func(w http.ResponseWriter, r *http.Request) { <-release })
+	// Registered after the servers, so it runs before their Close waits for
+	// the blocked handlers.
+	t.Cleanup(func() { close(release) })
+	c2, _ := newTestClient(t, f2, func(c *Config) { c.RequestTimeout = 20 * time.Millisecond; c.MaxRetries = 1 })
+	_, err := c2.GetModel(context.Background(), "m1", GetOptions{})
+	if err == nil || !strings.Contains(err.Error(), "no complete answer within the request timeout of 20ms") ||
+		!strings.Contains(err.Error(), "after 2 attempts") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestContextCancelStopsPromptly(t *testing.T) {
+	t.Run("during a request", func(t *testing.T) {
+		release := make(chan struct{})
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) { <-release })
+		t.Cleanup(func() { close(release) })
+		c, fc := newTestClient(t, f, func(c *Config) { c.RequestTimeout = time.Minute })
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for f.hits.Load() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
+		_, err := c.GetModel(ctx, "m1", GetOptions{})
+		if !errors.Is(err, context.Canceled) || IsRetryable(err) {
+			t.Errorf("err = %v", err)
+		}
+		if f.hits.Load() != 1 || len(fc.Sleeps()) != 0 {
+			t.Errorf("hits=%d sleeps=%v after cancel", f.hits.Load(), fc.Sleeps())
+		}
+	})
+	t.Run("during a backoff wait", func(t *testing.T) {
+		f := newFake(t, script(status(503)))
+		// The real clock and an hour of backoff: only cancellation can end this.
+		c, _ := newTestClient(t, f, func(c *Config) {
+			c.Clock = clock.Real()
+			c.RetryWaitMin, c.RetryWaitMax = time.Hour, time.Hour
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			for f.hits.Load() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			time.Sleep(10 * time.Millisecond)
+			cancel()
+		}()
+		done := make(chan error)
+		go func() { _, err := c.GetModel(ctx, "m1", GetOptions{}); done <- err }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "503 Service Unavailable") {
+				t.Errorf("err = %v, want cancellation quoting the last failure", err)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatal("cancel did not stop the backoff wait")
+		}
+		if f.hits.Load() != 1 {
+			t.Errorf("hits = %d", f.hits.Load())
+		}
+	})
+	t.Run("already cancelled", func(t *testing.T) {
+		f := newFake(t, ok2)
+		c, _ := newTestClient(t, f)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := c.ListModels(ctx, ListFilter{})
+		if !errors.Is(err, context.Canceled) || f.hits.Load() != 0 {
+			t.Errorf("err=%v hits=%d", err, f.hits.Load())
+		}
+	})
+}
+
+func ok2(w http.ResponseWriter, r *http.Request) { ok(w) }
+
+func hijackClose(w http.ResponseWriter) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // a reset, not a polite close
+		}
+		conn.Close()
+	}
+}
