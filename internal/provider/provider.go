@@ -218,7 +218,7 @@ func (p *OxenProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *OxenProvider) Functions(context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{NewEstimateCostFunction}
 }
 
 func userAgent(version, terraformVersion string) string {

@@ -1,0 +1,764 @@
+package provider
+
+import (
+	"context"
+	"math"
+	"math/big"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// The pricing of the simulator's catalog (internal/oxensim/catalog.json),
+// as the oxen_model data source hands it to the function.
+var (
+	sonnetPricing = map[string]any{ // claude-sonnet-4-6
+		"method": "token", "input_cost_per_token": 3e-06, "output_cost_per_token": 1.5e-05,
+	}
+	gpt5MiniPricing = map[string]any{
+		"method": "token", "input_cost_per_token": 2.5e-07, "output_cost_per_token": 2e-06,
+	}
+	customModelPricing = map[string]any{ // my-custom-model
+		"method": "time", "cost_per_second": 0.00078,
+	}
+	sdxlLightningPricing = map[string]any{
+		"method": "time", "cost_per_second": 0.00055,
+	}
+	gptImage1Pricing = map[string]any{
+		"method": "per_image",
+		"cost_per_image_grid": map[string]map[string]float64{
+			"low":    {"1K": 0.011, "2K": 0.022},
+			"medium": {"1K": 0.042, "2K": 0.084},
+			"high":   {"1K": 0.167, "4K": 1.47},
+		},
+	}
+	flux2DevPricing = map[string]any{
+		"method": "per_image", "cost_per_image": 0.012,
+	}
+	seedancePricing = map[string]any{ // seedance-1-pro
+		"method":                        "per_video_output_second",
+		"cost_per_second_by_resolution": map[string]float64{"480p": 0.096, "720p": 0.144, "1080p": 0.24},
+	}
+	sora2ProPricing = map[string]any{
+		"method": "per_video_output_second", "cost_per_second": 0.3, "cost_per_second_high_res": 0.5,
+	}
+	veo31Pricing = map[string]any{
+		"method": "per_video_output_second", "cost_per_second": 0.2, "cost_per_second_with_audio": 0.4,
+	}
+	wan22Pricing = map[string]any{ // wan-2-2-text-to-video
+		"method": "per_video_output_second", "cost_per_second": 0.08, "cost_per_second_high_res": 0.16,
+		"cost_per_second_by_resolution": map[string]float64{"480p": 0.04, "720p": 0.08},
+	}
+	klingTurboPricing = map[string]any{ // kling-v2-5-turbo-pro
+		"method": "per_video_output_second", "cost_per_second": 0.07,
+	}
+)
+
+// pricingValue builds the pricing argument; attributes left out are null.
+func pricingValue(t *testing.T, fields map[string]any) types.Object {
+	t.Helper()
+	attrTypes := pricingAttrTypes()
+	vals := map[string]attr.Value{}
+	for name, typ := range attrTypes {
+		v, present := fields[name]
+		switch name {
+		case "method":
+			vals[name] = types.StringNull()
+			if present {
+				vals[name] = types.StringValue(v.(string))
+			}
+		case "cost_per_image_grid":
+			vals[name] = types.MapNull(typ.(basetypes.MapType).ElemType)
+			if present {
+				rows := map[string]attr.Value{}
+				for q, row := range v.(map[string]map[string]float64) {
+					rows[q] = float64Map(row)
+				}
+				vals[name] = types.MapValueMust(typ.(basetypes.MapType).ElemType, rows)
+			}
+		case "cost_per_second_by_resolution":
+			vals[name] = types.MapNull(types.Float64Type)
+			if present {
+				vals[name] = float64Map(v.(map[string]float64))
+			}
+		default:
+			vals[name] = types.Float64Null()
+			if present {
+				vals[name] = types.Float64Value(v.(float64))
+			}
+		}
+	}
+	for name := range fields {
+		if _, ok := attrTypes[name]; !ok {
+			t.Fatalf("pricingValue: no pricing attribute %q", name)
+		}
+	}
+	return types.ObjectValueMust(attrTypes, vals)
+}
+
+func float64Map(m map[string]float64) types.Map {
+	elems := map[string]attr.Value{}
+	for k, f := range m {
+		elems[k] = types.Float64Value(f)
+	}
+	return types.MapValueMust(types.Float64Type, elems)
+}
+
+// num is a number as Terraform parses it from a configuration: the decimal
+// at 512 bits.
+func num(t *testing.T, decimal string) types.Number {
+	t.Helper()
+	return types.NumberValue(dec(t, decimal))
+}
+
+func dec(t *testing.T, decimal string) *big.Float {
+	t.Helper()
+	f, _, err := big.ParseFloat(decimal, 10, 512, big.ToNearestEven)
+	if err != nil {
+		t.Fatalf("bad decimal %q: %s", decimal, err)
+	}
+	return f
+}
+
+// usageValue builds the usage argument as Terraform sends an object
+// literal: a dynamic value holding an object of the literal's type.
+func usageValue(values map[string]attr.Value) types.Dynamic {
+	attrTypes := map[string]attr.Type{}
+	for k, v := range values {
+		attrTypes[k] = v.Type(context.Background())
+	}
+	return types.DynamicValue(types.ObjectValueMust(attrTypes, values))
+}
+
+func runEstimateCost(t *testing.T, pricing, usage attr.Value) (types.Number, *function.FuncError) {
+	t.Helper()
+	resp := &function.RunResponse{Result: function.NewResultData(types.NumberUnknown())}
+	NewEstimateCostFunction().Run(context.Background(), function.RunRequest{
+		Arguments: function.NewArgumentsData([]attr.Value{pricing, usage}),
+	}, resp)
+	if resp.Error != nil {
+		return types.NumberUnknown(), resp.Error
+	}
+	n, ok := resp.Result.Value().(types.Number)
+	if !ok {
+		t.Fatalf("result is a %T, not a number", resp.Result.Value())
+	}
+	return n, nil
+}
+
+func TestEstimateCost_methods(t *testing.T) {
+	type u = map[string]attr.Value
+	cases := []struct {
+		name    string
+		pricing map[string]any
+		usage   func(t *testing.T) u
+		want    string // the hand-computed cost, as an exact decimal
+	}{
+		// token: input_tokens × input_cost_per_token + output_tokens × output_cost_per_token
+		{"token/sonnet in and out", sonnetPricing, func(t *testing.T) u {
+			// 1,000,000 × 0.000003 = 3; 200,000 × 0.000015 = 3; 3 + 3 = 6
+			return u{"input_tokens": num(t, "1000000"), "output_tokens": num(t, "200000")}
+		}, "6"},
+		{"token/sonnet input only", sonnetPricing, func(t *testing.T) u {
+			return u{"input_tokens": num(t, "1000000")} // 3
+		}, "3"},
+		{"token/sonnet one output token", sonnetPricing, func(t *testing.T) u {
+			return u{"output_tokens": num(t, "1")}
+		}, "0.000015"},
+		{"token/sonnet a month of a support bot", sonnetPricing, func(t *testing.T) u {
+			// 40,000,000 × 0.000003 = 120; 8,000,000 × 0.000015 = 120
+			return u{"input_tokens": num(t, "40000000"), "output_tokens": num(t, "8000000")}
+		}, "240"},
+		{"token/gpt-5-mini odd counts", gpt5MiniPricing, func(t *testing.T) u {
+			// 123,456 × 0.00000025 = 0.030864; 7,890 × 0.000002 = 0.01578
+			return u{"input_tokens": num(t, "123456"), "output_tokens": num(t, "7890")}
+		}, "0.046644"},
+		{"token/zero tokens", sonnetPricing, func(t *testing.T) u {
+			return u{"input_tokens": num(t, "0")}
+		}, "0"},
+		{"token/null key counts as absent", sonnetPricing, func(t *testing.T) u {
+			return u{"input_tokens": num(t, "1000000"), "output_tokens": types.NumberNull()}
+		}, "3"},
+		{"token/null of dynamic type counts as absent", sonnetPricing, func(t *testing.T) u {
+			return u{"input_tokens": num(t, "1000000"), "quality": types.DynamicNull()}
+		}, "3"},
+
+		// time: seconds × cost_per_second
+		{"time/my-custom-model one hour", customModelPricing, func(t *testing.T) u {
+			return u{"seconds": num(t, "3600")} // 3,600 × 0.00078 = 2.808
+		}, "2.808"},
+		{"time/my-custom-model half a second", customModelPricing, func(t *testing.T) u {
+			return u{"seconds": num(t, "0.5")} // 0.5 × 0.00078 = 0.00039
+		}, "0.00039"},
+		{"time/sdxl-lightning fractional seconds", sdxlLightningPricing, func(t *testing.T) u {
+			return u{"seconds": num(t, "2.5")} // 2.5 × 0.00055 = 0.001375
+		}, "0.001375"},
+		{"time/exact where float64 is not", map[string]any{"method": "time", "cost_per_second": 0.1}, func(t *testing.T) u {
+			// In float64, 0.1 × 3 is 0.30000000000000004.
+			return u{"seconds": num(t, "3")}
+		}, "0.3"},
+
+		// per_image: images × cost_per_image_grid[quality][resolution], or images × cost_per_image
+		{"per_image/gpt-image-1 high 4K", gptImage1Pricing, func(t *testing.T) u {
+			// 10 × 1.47 = 14.7
+			return u{"images": num(t, "10"), "quality": types.StringValue("high"), "resolution": types.StringValue("4K")}
+		}, "14.7"},
+		{"per_image/gpt-image-1 low 1K", gptImage1Pricing, func(t *testing.T) u {
+			// 1,000 × 0.011 = 11
+			return u{"images": num(t, "1000"), "quality": types.StringValue("low"), "resolution": types.StringValue("1K")}
+		}, "11"},
+		{"per_image/gpt-image-1 medium 2K", gptImage1Pricing, func(t *testing.T) u {
+			// 3 × 0.084 = 0.252
+			return u{"images": num(t, "3"), "quality": types.StringValue("medium"), "resolution": types.StringValue("2K")}
+		}, "0.252"},
+		{"per_image/flux-2-dev flat price", flux2DevPricing, func(t *testing.T) u {
+			return u{"images": num(t, "250")} // 250 × 0.012 = 3
+		}, "3"},
+		{"per_image/no images", flux2DevPricing, func(t *testing.T) u {
+			return u{"images": num(t, "0")}
+		}, "0"},
+
+		// per_video_output_second: video_seconds × the rate the options select
+		{"video/seedance-1-pro 720p", seedancePricing, func(t *testing.T) u {
+			// 10 × 0.144 = 1.44
+			return u{"video_seconds": num(t, "10"), "resolution": types.StringValue("720p")}
+		}, "1.44"},
+		{"video/seedance-1-pro 1080p", seedancePricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "5"), "resolution": types.StringValue("1080p")} // 5 × 0.24 = 1.2
+		}, "1.2"},
+		{"video/seedance-1-pro 480p fractional", seedancePricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "2.5"), "resolution": types.StringValue("480p")} // 2.5 × 0.096 = 0.24
+		}, "0.24"},
+		{"video/sora-2-pro base", sora2ProPricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "12")} // 12 × 0.3 = 3.6
+		}, "3.6"},
+		{"video/sora-2-pro high_res false is the base rate", sora2ProPricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "12"), "high_res": types.BoolValue(false)}
+		}, "3.6"},
+		{"video/sora-2-pro high_res", sora2ProPricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "12"), "high_res": types.BoolValue(true)} // 12 × 0.5 = 6
+		}, "6"},
+		{"video/veo-3-1 base", veo31Pricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "8")} // 8 × 0.2 = 1.6
+		}, "1.6"},
+		{"video/veo-3-1 with_audio", veo31Pricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "8"), "with_audio": types.BoolValue(true)} // 8 × 0.4 = 3.2
+		}, "3.2"},
+		{"video/wan-2-2 480p", wan22Pricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "10"), "resolution": types.StringValue("480p")} // 10 × 0.04 = 0.4
+		}, "0.4"},
+		{"video/wan-2-2 high_res", wan22Pricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "10"), "high_res": types.BoolValue(true)} // 10 × 0.16 = 1.6
+		}, "1.6"},
+		{"video/wan-2-2 base", wan22Pricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "10")} // 10 × 0.08 = 0.8
+		}, "0.8"},
+		{"video/kling-v2-5-turbo-pro", klingTurboPricing, func(t *testing.T) u {
+			return u{"video_seconds": num(t, "30")} // 30 × 0.07 = 2.1
+		}, "2.1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ferr := runEstimateCost(t, pricingValue(t, tc.pricing), usageValue(tc.usage(t)))
+			if ferr != nil {
+				t.Fatalf("unexpected error: %s", ferr.Text)
+			}
+			assertCost(t, got, tc.want)
+		})
+	}
+}
+
+// assertCost compares exactly: the result must be the 512-bit number that
+// Terraform reads from the decimal want, and print as want.
+func assertCost(t *testing.T, got types.Number, want string) {
+	t.Helper()
+	if got.IsUnknown() || got.IsNull() {
+		t.Fatalf("got %s, want %s", got, want)
+	}
+	g := got.ValueBigFloat()
+	if g.Cmp(dec(t, want)) != 0 {
+		t.Fatalf("got %s, want exactly %s", g.Text('f', 40), want)
+	}
+	if s := g.Text('f', -1); s != want {
+		t.Fatalf("prints as %s, want %s", s, want)
+	}
+}
+
+func TestEstimateCost_usageAsMapOfStrings(t *testing.T) {
+	// tomap({ images = 4, quality = "high", resolution = "1K" }) makes every
+	// value a string, as Terraform converts the number.
+	usage := types.DynamicValue(types.MapValueMust(types.StringType, map[string]attr.Value{
+		"images": types.StringValue("4"), "quality": types.StringValue("high"), "resolution": types.StringValue("1K"),
+	}))
+	got, ferr := runEstimateCost(t, pricingValue(t, gptImage1Pricing), usage)
+	if ferr != nil {
+		t.Fatalf("unexpected error: %s", ferr.Text)
+	}
+	assertCost(t, got, "0.668") // 4 × 0.167
+}
+
+func TestEstimateCost_unknownValuesGiveUnknownResult(t *testing.T) {
+	cases := map[string]struct {
+		pricing attr.Value
+		usage   attr.Value
+	}{
+		"usage unknown": {pricingValue(t, sonnetPricing), types.DynamicUnknown()},
+		"usage key unknown": {pricingValue(t, sonnetPricing), usageValue(map[string]attr.Value{
+			"input_tokens": types.NumberUnknown(), "output_tokens": num(t, "10"),
+		})},
+		"pricing unknown": {types.ObjectUnknown(pricingAttrTypes()), usageValue(map[string]attr.Value{
+			"input_tokens": num(t, "10"),
+		})},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, ferr := runEstimateCost(t, tc.pricing, tc.usage)
+			if ferr != nil {
+				t.Fatalf("unexpected error: %s", ferr.Text)
+			}
+			if !got.IsUnknown() {
+				t.Fatalf("got %s, want unknown", got)
+			}
+		})
+	}
+}
+
+func TestEstimateCost_errors(t *testing.T) {
+	type u = map[string]attr.Value
+	str := types.StringValue
+	boolean := types.BoolValue
+	cases := []struct {
+		name    string
+		pricing attr.Value
+		usage   func(t *testing.T) attr.Value
+		arg     int64
+		want    string // the whole error text
+	}{
+		// usage keys and values
+		{"unknown key", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"tokens": num(t, "5")})
+		}, argUsage, `usage has the unknown key "tokens"; the accepted keys are input_tokens, output_tokens, ` +
+			`seconds, images, video_seconds, high_res, with_audio, resolution, quality`},
+		{"unknown keys, even with unknown values", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"tokens_in": types.NumberUnknown(), "Input_Tokens": num(t, "5")})
+		}, argUsage, `usage has the unknown keys "Input_Tokens", "tokens_in"; the accepted keys are input_tokens, ` +
+			`output_tokens, seconds, images, video_seconds, high_res, with_audio, resolution, quality`},
+		{"usage not an object", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return types.DynamicValue(str("1000000"))
+		}, argUsage, `usage must be an object such as { input_tokens = 1000000 }, got a value of type string`},
+		{"usage null", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return types.DynamicNull()
+		}, argUsage, `usage must be an object such as { input_tokens = 1000000 }, not null`},
+		{"negative tokens", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"input_tokens": num(t, "-5")})
+		}, argUsage, `usage.input_tokens must not be negative, got -5`},
+		{"fractional tokens", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"output_tokens": num(t, "1.5")})
+		}, argUsage, `usage.output_tokens must be a whole number, got 1.5`},
+		{"fractional images", pricingValue(t, flux2DevPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "2.5")})
+		}, argUsage, `usage.images must be a whole number, got 2.5`},
+		{"negative seconds", pricingValue(t, customModelPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": num(t, "-0.25")})
+		}, argUsage, `usage.seconds must not be negative, got -0.25`},
+		{"infinite seconds", pricingValue(t, customModelPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": types.NumberValue(new(big.Float).SetInf(false))})
+		}, argUsage, `usage.seconds must be a finite number, got +Inf`},
+		{"seconds not a number", pricingValue(t, customModelPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": str("an hour")})
+		}, argUsage, `usage.seconds must be a number, got "an hour"`},
+		{"seconds a bool", pricingValue(t, customModelPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": boolean(true)})
+		}, argUsage, `usage.seconds must be a number, got a value of type bool`},
+		{"high_res not a bool", pricingValue(t, sora2ProPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "1"), "high_res": str("yes")})
+		}, argUsage, `usage.high_res must be true or false, got "yes"`},
+		{"resolution not a string", pricingValue(t, seedancePricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "1"), "resolution": num(t, "720")})
+		}, argUsage, `usage.resolution must be a string, got a value of type number`},
+
+		// pricing
+		{"pricing null", types.ObjectNull(pricingAttrTypes()), func(t *testing.T) attr.Value {
+			return usageValue(u{"input_tokens": num(t, "5")})
+		}, argPricing, `pricing is null: the model publishes no pricing, so its cost cannot be estimated`},
+		{"method null", pricingValue(t, map[string]any{"cost_per_second": 0.1}), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": num(t, "5")})
+		}, argPricing, "pricing.method is null, so the cost cannot be estimated; the known methods are " +
+			"`token`, `time`, `per_image`, `per_video_output_second`"},
+		{"method unknown to the provider", pricingValue(t, map[string]any{"method": "per_token_batch", "input_cost_per_token": 1e-06}), func(t *testing.T) attr.Value {
+			return usageValue(u{"input_tokens": num(t, "5")})
+		}, argPricing, "pricing method \"per_token_batch\" is not one this version of the provider knows " +
+			"(`token`, `time`, `per_image`, `per_video_output_second`); a newer version may support it"},
+		{"negative price", pricingValue(t, map[string]any{"method": "time", "cost_per_second": -0.1}), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": num(t, "5")})
+		}, argPricing, `pricing.cost_per_second must not be negative, got -0.1`},
+
+		// token
+		{"token without counts", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{})
+		}, argUsage, `token pricing needs usage.input_tokens, usage.output_tokens or both`},
+		{"token count without its price", pricingValue(t, map[string]any{"method": "token", "input_cost_per_token": 1e-06}), func(t *testing.T) attr.Value {
+			return usageValue(u{"input_tokens": num(t, "5"), "output_tokens": num(t, "5")})
+		}, argPricing, `usage.output_tokens is set, but the pricing has no output_cost_per_token: the model does not publish that price`},
+		{"token with a key of another method", pricingValue(t, sonnetPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"input_tokens": num(t, "5"), "seconds": num(t, "60")})
+		}, argUsage, `usage.seconds does not apply to token pricing, which reads input_tokens, output_tokens`},
+
+		// time
+		{"time without seconds", pricingValue(t, customModelPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{})
+		}, argUsage, `time pricing needs usage.seconds, the running time to be billed`},
+		{"time without cost_per_second", pricingValue(t, map[string]any{"method": "time"}), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": num(t, "5")})
+		}, argPricing, `time pricing bills by the second, but the pricing has no cost_per_second: the model does not publish that price`},
+		{"time with video_seconds", pricingValue(t, customModelPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "5")})
+		}, argUsage, `usage.video_seconds does not apply to time pricing, which reads seconds`},
+
+		// per_image
+		{"per_image without images", pricingValue(t, flux2DevPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{})
+		}, argUsage, `per_image pricing needs usage.images, the number of images to be generated`},
+		{"grid without quality and resolution", pricingValue(t, gptImage1Pricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "1")})
+		}, argUsage, `this model's image price depends on quality and resolution (cost_per_image_grid): set ` +
+			`usage.quality to one of "low", "medium", "high", and usage.resolution to one of "1K", "2K", "4K"`},
+		{"grid without resolution", pricingValue(t, gptImage1Pricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "1"), "quality": str("high")})
+		}, argUsage, `this model's image price depends on quality and resolution (cost_per_image_grid): set ` +
+			`usage.resolution to one of "1K", "2K", "4K"`},
+		{"grid with an unknown quality", pricingValue(t, gptImage1Pricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "1"), "quality": str("ultra"), "resolution": str("1K")})
+		}, argUsage, `usage.quality "ultra" is not priced for this model; its qualities are "low", "medium", "high"`},
+		{"grid with a resolution the quality lacks", pricingValue(t, gptImage1Pricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "1"), "quality": str("low"), "resolution": str("4K")})
+		}, argUsage, `usage.resolution "4K" is not priced for quality "low"; the resolutions of quality "low" are "1K", "2K"`},
+		{"flat image price with quality", pricingValue(t, flux2DevPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "1"), "quality": str("high")})
+		}, argUsage, `this model charges one cost_per_image whatever the quality and resolution (its pricing has ` +
+			`no cost_per_image_grid); remove usage.quality and usage.resolution`},
+		{"per_image without any price", pricingValue(t, map[string]any{"method": "per_image"}), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "1")})
+		}, argPricing, `per_image pricing bills by the image, but the pricing has no cost_per_image (nor a ` +
+			`cost_per_image_grid): the model does not publish that price`},
+		{"per_image with tokens", pricingValue(t, flux2DevPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"images": num(t, "1"), "output_tokens": num(t, "1")})
+		}, argUsage, `usage.output_tokens does not apply to per_image pricing, which reads images, quality, resolution`},
+
+		// per_video_output_second
+		{"video without video_seconds", pricingValue(t, sora2ProPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"high_res": boolean(true)})
+		}, argUsage, `per_video_output_second pricing needs usage.video_seconds, the length of the video to be generated`},
+		{"video with seconds", pricingValue(t, sora2ProPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"seconds": num(t, "10")})
+		}, argUsage, `usage.seconds does not apply to per_video_output_second pricing, which reads video_seconds, ` +
+			`resolution, high_res, with_audio. Use video_seconds, the length of the video produced; seconds is the ` +
+			`running time of time-priced models`},
+		{"seedance without resolution", pricingValue(t, seedancePricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10")})
+		}, argUsage, `this model has no flat cost_per_second: its video price depends on the resolution; set ` +
+			`usage.resolution to one of "480p", "720p", "1080p"`},
+		{"seedance with an unknown resolution", pricingValue(t, seedancePricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10"), "resolution": str("4K")})
+		}, argUsage, `usage.resolution "4K" is not priced for this model; its resolutions are "480p", "720p", "1080p"`},
+		{"resolution on a flat-rate model", pricingValue(t, klingTurboPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10"), "resolution": str("1080p")})
+		}, argUsage, `this model's video price does not depend on the resolution (its pricing has no ` +
+			`cost_per_second_by_resolution); remove usage.resolution`},
+		{"high_res and with_audio", pricingValue(t, veo31Pricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10"), "high_res": boolean(true), "with_audio": boolean(true)})
+		}, argUsage, `usage sets high_res = true and with_audio = true, but the pricing has one rate for each of ` +
+			`these options and none for a combination of them; set only one`},
+		{"resolution and high_res", pricingValue(t, wan22Pricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10"), "resolution": str("720p"), "high_res": boolean(true)})
+		}, argUsage, `usage sets resolution = "720p" and high_res = true, but the pricing has one rate for each of ` +
+			`these options and none for a combination of them; set only one`},
+		{"with_audio without its rate", pricingValue(t, sora2ProPricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10"), "with_audio": boolean(true)})
+		}, argPricing, `usage.with_audio is true, but the pricing has no cost_per_second_with_audio: the model does not publish that price`},
+		{"high_res without its rate", pricingValue(t, veo31Pricing), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10"), "high_res": boolean(true)})
+		}, argPricing, `usage.high_res is true, but the pricing has no cost_per_second_high_res: the model does not publish that price`},
+		{"video without any rate", pricingValue(t, map[string]any{"method": "per_video_output_second"}), func(t *testing.T) attr.Value {
+			return usageValue(u{"video_seconds": num(t, "10")})
+		}, argPricing, `per_video_output_second pricing bills by the second of video, but the pricing has no cost_per_second: the model does not publish that price`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ferr := runEstimateCost(t, tc.pricing, tc.usage(t))
+			if ferr == nil {
+				t.Fatalf("got %s, want error %q", got, tc.want)
+			}
+			if ferr.Text != tc.want {
+				t.Errorf("error text\n got: %s\nwant: %s", ferr.Text, tc.want)
+			}
+			if ferr.FunctionArgument == nil || *ferr.FunctionArgument != tc.arg {
+				t.Errorf("error names argument %v, want %d", ferr.FunctionArgument, tc.arg)
+			}
+		})
+	}
+}
+
+// Terraform numbers cannot be NaN and the framework holds a Float64Value as
+// a big.Float, which cannot either; the guard of priceRat stays for a price
+// that reaches it some other way.
+func TestEstimateCost_priceNotFinite(t *testing.T) {
+	for _, f := range []float64{math.NaN(), math.Inf(1)} {
+		_, ferr := priceRat("pricing.cost_per_second", f)
+		if ferr == nil || *ferr.FunctionArgument != argPricing ||
+			!strings.HasPrefix(ferr.Text, "pricing.cost_per_second must be a finite number, got ") {
+			t.Fatalf("priceRat(%v) = %v", f, ferr)
+		}
+	}
+	r, ferr := priceRat("pricing.input_cost_per_token", 3e-06)
+	if ferr != nil || r.Cmp(big.NewRat(3, 1000000)) != 0 {
+		t.Fatalf("priceRat(3e-06) = %v, %v; want exactly 3/1000000", r, ferr)
+	}
+}
+
+func TestEstimateCost_definition(t *testing.T) {
+	ctx := context.Background()
+	f := NewEstimateCostFunction()
+	var meta function.MetadataResponse
+	f.Metadata(ctx, function.MetadataRequest{}, &meta)
+	if meta.Name != "estimate_cost" {
+		t.Fatalf("name %q", meta.Name)
+	}
+	var def function.DefinitionResponse
+	f.Definition(ctx, function.DefinitionRequest{}, &def)
+	var validate function.DefinitionValidateResponse
+	def.Definition.ValidateImplementation(ctx, function.DefinitionValidateRequest{FuncName: meta.Name}, &validate)
+	if validate.Diagnostics.HasError() {
+		t.Fatalf("invalid definition: %v", validate.Diagnostics)
+	}
+	if len(def.Definition.Parameters) != 2 {
+		t.Fatalf("%d parameters", len(def.Definition.Parameters))
+	}
+	// The pricing parameter is exactly the type of oxen_model's pricing, so
+	// data.oxen_model.x.pricing converts without loss.
+	if got, want := def.Definition.Parameters[0].GetType(), modelAttrTypes()["pricing"]; !got.Equal(want) {
+		t.Fatalf("pricing parameter type %s, want %s", got, want)
+	}
+	if _, ok := def.Definition.Parameters[1].(function.DynamicParameter); !ok {
+		t.Fatalf("usage parameter is a %T", def.Definition.Parameters[1])
+	}
+	if !strings.Contains(def.Definition.MarkdownDescription, "Terraform 1.8") {
+		t.Fatalf("description does not say which CLI versions run it")
+	}
+	var registered bool
+	for _, fn := range (&OxenProvider{}).Functions(ctx) {
+		var m function.MetadataResponse
+		fn().Metadata(ctx, function.MetadataRequest{}, &m)
+		registered = registered || m.Name == "estimate_cost"
+	}
+	if !registered {
+		t.Fatal("the provider does not register estimate_cost")
+	}
+}
+
+// Provider functions need Terraform 1.8 or OpenTofu 1.7; OpenTofu 1.10
+// reports its own version, which passes this check.
+var functionsSupported = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
+
+func TestAccEstimateCost_eachPricingMethod(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionsSupported,
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+data "oxen_model" "sonnet" {
+  id = "claude-sonnet-4-6"
+}
+data "oxen_model" "custom" {
+  id = "my-custom-model"
+}
+data "oxen_model" "gpt_image" {
+  id = "gpt-image-1"
+}
+data "oxen_model" "flux" {
+  id = "flux-2-dev"
+}
+data "oxen_model" "seedance" {
+  id = "seedance-1-pro"
+}
+data "oxen_model" "sora" {
+  id = "sora-2-pro"
+}
+
+output "token" {
+  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, {
+    input_tokens  = 1000000
+    output_tokens = 200000
+  })
+}
+output "time" {
+  value = provider::oxen::estimate_cost(data.oxen_model.custom.pricing, { seconds = 3600 })
+}
+output "per_image_grid" {
+  value = provider::oxen::estimate_cost(data.oxen_model.gpt_image.pricing, {
+    images     = 10
+    quality    = "high"
+    resolution = "4K"
+  })
+}
+output "per_image_flat" {
+  value = provider::oxen::estimate_cost(data.oxen_model.flux.pricing, { images = 250 })
+}
+output "per_video_by_resolution" {
+  value = provider::oxen::estimate_cost(data.oxen_model.seedance.pricing, {
+    video_seconds = 10
+    resolution    = "720p"
+  })
+}
+output "per_video_high_res" {
+  value = provider::oxen::estimate_cost(data.oxen_model.sora.pricing, {
+    video_seconds = 12
+    high_res      = true
+  })
+}
+# What a user reads in the plan and in "output": the exact decimal.
+output "per_image_grid_text" {
+  value = tostring(provider::oxen::estimate_cost(data.oxen_model.gpt_image.pricing, {
+    images = 10, quality = "high", resolution = "4K"
+  }))
+}
+output "time_text" {
+  value = tostring(provider::oxen::estimate_cost(data.oxen_model.custom.pricing, { seconds = 3600 }))
+}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				// 1,000,000 × 0.000003 + 200,000 × 0.000015 = 3 + 3
+				statecheck.ExpectKnownOutputValue("token", knownvalue.NumberExact(dec(t, "6"))),
+				// 3,600 × 0.00078
+				statecheck.ExpectKnownOutputValue("time", knownvalue.NumberExact(dec(t, "2.808"))),
+				// 10 × 1.47
+				statecheck.ExpectKnownOutputValue("per_image_grid", knownvalue.NumberExact(dec(t, "14.7"))),
+				// 250 × 0.012
+				statecheck.ExpectKnownOutputValue("per_image_flat", knownvalue.NumberExact(dec(t, "3"))),
+				// 10 × 0.144
+				statecheck.ExpectKnownOutputValue("per_video_by_resolution", knownvalue.NumberExact(dec(t, "1.44"))),
+				// 12 × 0.5
+				statecheck.ExpectKnownOutputValue("per_video_high_res", knownvalue.NumberExact(dec(t, "6"))),
+				statecheck.ExpectKnownOutputValue("per_image_grid_text", knownvalue.StringExact("14.7")),
+				statecheck.ExpectKnownOutputValue("time_text", knownvalue.StringExact("2.808")),
+			},
+		}},
+	})
+}
+
+// The documentation's example computes what its comments say. Its terraform
+// block names the registry address; the test harness serves the provider
+// under its own, so the block is cut and the harness writes one.
+func TestAccEstimateCost_documentationExample(t *testing.T) {
+	env := newTestEnv(t)
+	example, err := os.ReadFile("../../examples/functions/estimate_cost/function.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := regexp.MustCompile(`(?s)terraform \{.*?\n\}\n`).ReplaceAllString(string(example), "")
+	if strings.Contains(body, `source = "oxen-ai/oxen"`) {
+		t.Fatal("the example's terraform block was not cut")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionsSupported,
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(body),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("monthly_cost_usd", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					// 40,000,000 × 0.000003 + 8,000,000 × 0.000015 = 120 + 120
+					"chat": knownvalue.NumberExact(dec(t, "240")),
+					// 2,000 × 0.042
+					"images": knownvalue.NumberExact(dec(t, "84")),
+				})),
+				statecheck.ExpectKnownOutputValue("monthly_budget_usd", knownvalue.NumberExact(dec(t, "324"))),
+			},
+		}},
+	})
+}
+
+// A usage that is only known after apply makes the estimate unknown in the
+// plan, and exact once applied.
+func TestAccEstimateCost_unknownUntilApply(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionsSupported,
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+data "oxen_model" "seedance" {
+  id = "seedance-1-pro"
+}
+resource "terraform_data" "clip_seconds" {
+  input = 2.5
+}
+output "cost" {
+  value = provider::oxen::estimate_cost(data.oxen_model.seedance.pricing, {
+    video_seconds = terraform_data.clip_seconds.output
+    resolution    = "480p"
+  })
+}
+`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownOutputValue("cost")},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				// 2.5 × 0.096
+				statecheck.ExpectKnownOutputValue("cost", knownvalue.NumberExact(dec(t, "0.24"))),
+			},
+		}},
+	})
+}
+
+func TestAccEstimateCost_errors(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionsSupported,
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+data "oxen_model" "gpt_image" {
+  id = "gpt-image-1"
+}
+output "cost" {
+  value = provider::oxen::estimate_cost(data.oxen_model.gpt_image.pricing, { images = 10 })
+}
+`),
+			ExpectError: wrapped(`this model's image price depends on quality and resolution (cost_per_image_grid): ` +
+				`set usage.quality to one of "low", "medium", "high", and usage.resolution to one of "1K", "2K", "4K".`),
+		}, {
+			Config: env.config(`
+data "oxen_model" "sonnet" {
+  id = "claude-sonnet-4-6"
+}
+output "cost" {
+  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = 1000, tokens_out = 10 })
+}
+`),
+			ExpectError: wrapped(`usage has the unknown key "tokens_out"; the accepted keys are input_tokens, ` +
+				`output_tokens, seconds, images, video_seconds, high_res, with_audio, resolution, quality.`),
+		}, {
+			Config: env.config(`
+data "oxen_model" "sonnet" {
+  id = "claude-sonnet-4-6"
+}
+output "cost" {
+  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = -1000 })
+}
+`),
+			ExpectError: wrapped(`usage.input_tokens must not be negative, got -1000.`),
+		}},
+	})
+}
