@@ -121,7 +121,7 @@ func TestAccFaults_modelDeletedBetweenPlanAndApply(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			Config:      env.config(activationConfig("bot", model, "")),
+			Config: env.config(activationConfig("bot", model, "")),
 			// Terraform plans the resource once more at apply time, which is
 			// where the missing model is caught, before any request that
 			// would change a deployment.
