@@ -1,0 +1,77 @@
+// Command noop is a stand-in Terraform provider built only for the
+// end-to-end benchmark (internal/bench/cmd/e2e). Its one data source,
+// noop_model, does no I/O at all: Read copies the id and sets a constant.
+// Planning N of them measures what Terraform itself pays per data source,
+// the baseline that oxen_model look-ups are compared with.
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func main() {
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
+		providerserver.ServeOpts{Address: "registry.terraform.io/oxen-ai/noop"})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type noopProvider struct{}
+
+func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "noop"
+	resp.Version = "0.1.0"
+}
+
+func (noopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = pschema.Schema{}
+}
+
+func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (noopProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{func() datasource.DataSource { return modelDataSource{} }}
+}
+
+func (noopProvider) Resources(context.Context) []func() resource.Resource { return nil }
+
+type modelDataSource struct{}
+
+type modelData struct {
+	ID    types.String `tfsdk:"id"`
+	Value types.String `tfsdk:"value"`
+}
+
+func (modelDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model"
+}
+
+func (modelDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = dschema.Schema{
+		Attributes: map[string]dschema.Attribute{
+			"id":    dschema.StringAttribute{Required: true},
+			"value": dschema.StringAttribute{Computed: true},
+		},
+	}
+}
+
+func (modelDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var d modelData
+	resp.Diagnostics.Append(req.Config.Get(ctx, &d)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d.Value = types.StringValue("constant")
+	resp.Diagnostics.Append(resp.State.Set(ctx, &d)...)
+}

@@ -1,0 +1,135 @@
+package oxen
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+)
+
+// The catalog benchmarks decode what the simulator serves for 5,000
+// generated models, the size the end-to-end catalog figure uses too.
+const benchCatalogSize = 5000
+
+const benchAPIKey = "bench-key"
+
+// benchSim serves GenerateCatalog(benchCatalogSize); with the key every
+// model, custom ones included, is listed.
+func benchSim(b *testing.B) *oxensim.Server {
+	b.Helper()
+	return oxensim.New(oxensim.Options{APIKey: benchAPIKey, Models: oxensim.GenerateCatalog(benchCatalogSize)})
+}
+
+// benchListBody is the exact list envelope the simulator answers.
+func benchListBody(b *testing.B, sim *oxensim.Server) []byte {
+	b.Helper()
+	req := httptest.NewRequest(http.MethodGet, oxensim.ModelsPath, nil)
+	req.Header.Set("Authorization", "Bearer "+benchAPIKey)
+	rec := httptest.NewRecorder()
+	sim.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("simulator answered %d: %s", rec.Code, rec.Body.String())
+	}
+	return rec.Body.Bytes()
+}
+
+// perModel reports time and allocations per model on top of the per-op
+// figures of -benchmem. Mallocs are counted around the timed loop only.
+type perModel struct {
+	b       *testing.B
+	models  int
+	mallocs uint64
+}
+
+func startPerModel(b *testing.B, models int) *perModel {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ResetTimer()
+	return &perModel{b: b, models: models, mallocs: ms.Mallocs}
+}
+
+func (p *perModel) stop() {
+	p.b.StopTimer()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	n := float64(p.b.N) * float64(p.models)
+	p.b.ReportMetric(float64(p.b.Elapsed().Nanoseconds())/n, "ns/model")
+	p.b.ReportMetric(float64(ms.Mallocs-p.mallocs)/n, "allocs/model")
+}
+
+// BenchmarkDecodeModelList5000 is the pure decode step of ListModels: the
+// body already in memory, through decodeModelList.
+func BenchmarkDecodeModelList5000(b *testing.B) {
+	body := benchListBody(b, benchSim(b))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	p := startPerModel(b, benchCatalogSize)
+	for b.Loop() {
+		models, err := decodeModelList(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(models) != benchCatalogSize {
+			b.Fatalf("decoded %d models, want %d", len(models), benchCatalogSize)
+		}
+	}
+	p.stop()
+}
+
+// BenchmarkListModels5000 is the whole client path of an oxen_models read:
+// one GET over loopback HTTP to the simulator, reading the body and
+// decoding it. It includes the simulator's own rendering of the list.
+func BenchmarkListModels5000(b *testing.B) {
+	srv := httptest.NewServer(benchSim(b))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, APIKey: benchAPIKey})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	// One warm-up call opens the keep-alive connection.
+	if _, err := c.ListModels(ctx, ListFilter{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	p := startPerModel(b, benchCatalogSize)
+	for b.Loop() {
+		models, err := c.ListModels(ctx, ListFilter{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(models) != benchCatalogSize {
+			b.Fatalf("listed %d models, want %d", len(models), benchCatalogSize)
+		}
+	}
+	p.stop()
+}
+
+// BenchmarkServeList5000 is the simulator's side alone (rendering and
+// writing the list over loopback), to subtract from BenchmarkListModels5000.
+func BenchmarkServeList5000(b *testing.B) {
+	srv := httptest.NewServer(benchSim(b))
+	defer srv.Close()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+oxensim.ModelsPath, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+benchAPIKey)
+	b.ReportAllocs()
+	p := startPerModel(b, benchCatalogSize)
+	for b.Loop() {
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	p.stop()
+}

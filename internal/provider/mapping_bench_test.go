@@ -1,0 +1,162 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+)
+
+const benchCatalogSize = 5000
+
+// benchModels decodes GenerateCatalog(benchCatalogSize) the way the client
+// does, one Model per entry.
+func benchModels(b *testing.B) []*oxen.Model {
+	b.Helper()
+	raws := oxensim.GenerateCatalog(benchCatalogSize)
+	models := make([]*oxen.Model, len(raws))
+	for i, raw := range raws {
+		var m oxen.Model
+		if err := json.Unmarshal(raw, &m); err != nil {
+			b.Fatalf("model %d: %v", i, err)
+		}
+		models[i] = &m
+	}
+	return models
+}
+
+// perModel reports time and allocations per model beside -benchmem's
+// per-op figures; mallocs are counted around the timed loop only.
+type perModel struct {
+	b       *testing.B
+	models  int
+	mallocs uint64
+}
+
+func startPerModel(b *testing.B, models int) *perModel {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ResetTimer()
+	return &perModel{b: b, models: models, mallocs: ms.Mallocs}
+}
+
+func (p *perModel) stop() {
+	p.b.StopTimer()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	n := float64(p.b.N) * float64(p.models)
+	p.b.ReportMetric(float64(p.b.Elapsed().Nanoseconds())/n, "ns/model")
+	p.b.ReportMetric(float64(ms.Mallocs-p.mallocs)/n, "allocs/model")
+}
+
+// mapModels is the mapping loop of ModelsDataSource.Read: modelValues and
+// types.ObjectValue per model, then the two lists.
+func mapModels(ctx context.Context, b *testing.B, models []*oxen.Model) (types.List, types.List) {
+	attrTypes := modelAttrTypes()
+	objType := types.ObjectType{AttrTypes: attrTypes}
+	ids := make([]attr.Value, len(models))
+	objs := make([]attr.Value, len(models))
+	for i, m := range models {
+		vals, diags := modelValues(ctx, attrTypes, m)
+		if diags.HasError() {
+			b.Fatalf("model %s: %v", m.ID, diags)
+		}
+		obj, diags := types.ObjectValue(attrTypes, vals)
+		if diags.HasError() {
+			b.Fatalf("model %s: %v", m.ID, diags)
+		}
+		ids[i] = types.StringValue(m.ID)
+		objs[i] = obj
+	}
+	return types.ListValueMust(types.StringType, ids), types.ListValueMust(objType, objs)
+}
+
+// BenchmarkMapModels5000 maps 5,000 decoded models into Terraform values.
+func BenchmarkMapModels5000(b *testing.B) {
+	ctx := context.Background()
+	models := benchModels(b)
+	b.ReportAllocs()
+	p := startPerModel(b, len(models))
+	for b.Loop() {
+		mapModels(ctx, b, models)
+	}
+	p.stop()
+}
+
+// BenchmarkModelsStateEncode5000 is everything Read and the framework do
+// with the mapped values before they leave the provider: mapping,
+// resp.State.Set (reflection into tftypes) and the msgpack encoding the
+// plugin protocol sends. It shows what the framework adds to the mapping.
+func BenchmarkModelsStateEncode5000(b *testing.B) {
+	ctx := context.Background()
+	models := benchModels(b)
+	var sresp datasource.SchemaResponse
+	(&ModelsDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &sresp)
+	if sresp.Diagnostics.HasError() {
+		b.Fatal(sresp.Diagnostics)
+	}
+	typ := sresp.Schema.Type().TerraformType(ctx)
+	b.ReportAllocs()
+	p := startPerModel(b, len(models))
+	for b.Loop() {
+		var cfg modelsDataSourceModel
+		cfg.IDs, cfg.Models = mapModels(ctx, b, models)
+		state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}
+		if diags := state.Set(ctx, &cfg); diags.HasError() {
+			b.Fatal(diags)
+		}
+		if _, err := tfprotov6.NewDynamicValue(typ, state.Raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+	p.stop()
+}
+
+// BenchmarkModelDataSourceRead is one oxen_model read as the framework
+// calls it, against the simulator over loopback HTTP: what the provider
+// spends per look-up of the 100-look-up end-to-end figure.
+func BenchmarkModelDataSourceRead(b *testing.B) {
+	ctx := context.Background()
+	srv := httptest.NewServer(oxensim.New(oxensim.Options{APIKey: "bench-key"}))
+	defer srv.Close()
+	client, err := oxen.New(oxen.Config{BaseURL: srv.URL, APIKey: "bench-key", Logger: tflogLogger{secret: "bench-key"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds := &ModelDataSource{data: &providerData{client: client, hasAPIKey: true}}
+	var sresp datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &sresp)
+	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	id := oxensim.SeedCustomModels()
+	var probe struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(id[0], &probe); err != nil {
+		b.Fatal(err)
+	}
+	vals := map[string]tftypes.Value{}
+	for name, t := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(t, nil)
+	}
+	vals["id"] = tftypes.NewValue(tftypes.String, probe.ID)
+	config := tfsdk.Config{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, vals)}
+	b.ReportAllocs()
+	for b.Loop() {
+		resp := datasource.ReadResponse{State: tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}}
+		ds.Read(ctx, datasource.ReadRequest{Config: config}, &resp)
+		if resp.Diagnostics.HasError() {
+			b.Fatal(resp.Diagnostics)
+		}
+	}
+}
