@@ -87,7 +87,5 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	vals["id"] = id
 	vals["live_status"] = live
 	vals["raw_json"] = jsontypes.NewNormalizedValue(raw)
-	for name, v := range vals {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
-	}
+	setState(ctx, &resp.State, vals, &resp.Diagnostics)
 }

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -127,11 +129,12 @@ func modelSchemaAttributes() map[string]schema.Attribute {
 	}
 }
 
-// modelAttrTypes is the Terraform type of a model object, from its schema.
-func modelAttrTypes() map[string]attr.Type {
+// modelAttrTypes is the Terraform type of a model object, derived once from
+// its schema. Callers must not modify the map.
+var modelAttrTypes = sync.OnceValue(func() map[string]attr.Type {
 	obj := schema.NestedAttributeObject{Attributes: modelSchemaAttributes()}
 	return obj.Type().(basetypes.ObjectType).AttrTypes
-}
+})
 
 // modelValues maps m to the values of modelSchemaAttributes, attribute by attribute.
 func modelValues(ctx context.Context, attrTypes map[string]attr.Type, m *oxen.Model) (map[string]attr.Value, diag.Diagnostics) {
@@ -278,4 +281,22 @@ func normalizeJSON(raw []byte) (string, error) {
 		return "", err
 	}
 	return string(bytes.TrimRight(buf.Bytes(), "\n")), nil
+}
+
+// setState writes a data source's whole state at once from its attribute
+// values. It skips the reflection of State.Set, whose cost grows with
+// every value of a 5,000-model catalog.
+func setState(ctx context.Context, state *tfsdk.State, vals map[string]attr.Value, diags *diag.Diagnostics) {
+	objType := state.Schema.Type().(basetypes.ObjectType)
+	obj, d := types.ObjectValue(objType.AttrTypes, vals)
+	diags.Append(d...)
+	if d.HasError() {
+		return
+	}
+	raw, err := obj.ToTerraformValue(ctx)
+	if err != nil {
+		diags.AddError("Could not build the state", "This is a bug in the provider; please report it: "+err.Error())
+		return
+	}
+	state.Raw = raw
 }

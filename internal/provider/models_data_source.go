@@ -142,7 +142,12 @@ func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	cfg.IDs = types.ListValueMust(types.StringType, ids)
 	cfg.Models = types.ListValueMust(objType, objs)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	setState(ctx, &resp.State, map[string]attr.Value{
+		"developer_name": cfg.DeveloperName, "action": cfg.Action, "provider_name": cfg.ProviderName,
+		"search": cfg.Search, "model_type": cfg.ModelType, "endpoint": cfg.Endpoint,
+		"input_modality": cfg.InputModality, "output_modality": cfg.OutputModality,
+		"ids": cfg.IDs, "models": cfg.Models,
+	}, &resp.Diagnostics)
 }
 
 // modelFilter holds the filters applied on the provider's side. Empty

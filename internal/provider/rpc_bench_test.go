@@ -1,0 +1,64 @@
+package provider
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+)
+
+// nullObject is a config of the given object type with the named string
+// attributes set and everything else null.
+func nullObject(t tftypes.Type, strings map[string]string) tftypes.Value {
+	obj := t.(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	for name, s := range strings {
+		vals[name] = tftypes.NewValue(tftypes.String, s)
+	}
+	return tftypes.NewValue(obj, vals)
+}
+
+// BenchmarkReadDataSourceRPC5000 is an oxen_models read of a 5,000-model
+// catalog as Terraform asks for it over the plugin protocol: HTTP, decoding,
+// mapping, the framework's own passes and the msgpack answer.
+func BenchmarkReadDataSourceRPC5000(b *testing.B) {
+	ctx := context.Background()
+	sim := httptest.NewServer(oxensim.New(oxensim.Options{APIKey: "bench-key", Models: oxensim.GenerateCatalog(benchCatalogSize)}))
+	defer sim.Close()
+	server := providerserver.NewProtocol6(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType()
+	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": sim.URL, "api_key": "bench-key"}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
+		b.Fatal(err, resp.Diagnostics)
+	}
+	dsType := schemas.DataSourceSchemas["oxen_models"].ValueType()
+	dsCfg, err := tfprotov6.NewDynamicValue(dsType, nullObject(dsType, nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	p := startPerModel(b, benchCatalogSize)
+	for b.Loop() {
+		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "oxen_models", Config: &dsCfg})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatal(err, resp.Diagnostics)
+		}
+	}
+	p.stop()
+}
