@@ -54,7 +54,13 @@ func TestAccLoad_lookupsAndActivations(t *testing.T) {
 		s, err := inner()
 		return countingServer{ProviderServer: s, reads: &reads}, err
 	}
-	cfg := env.config(fmt.Sprintf(`
+	// The provider's default of 5 retries: with one request in seven rate
+	// limited and ten reads in flight, a request can be unlucky twice in a row.
+	cfg := fmt.Sprintf(`
+provider "oxen" {
+  base_url = %q
+  api_key  = %q
+}
 locals {
   lookups     = %s
   activations = %s
@@ -67,7 +73,7 @@ resource "oxen_model_activation" "a" {
   count    = length(local.activations)
   model_id = local.activations[count.index]
 }
-`, hclList(baseIDs), hclList(customIDs)))
+`, env.url, testAPIKey, hclList(baseIDs), hclList(customIDs))
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
