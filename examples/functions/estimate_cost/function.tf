@@ -29,7 +29,7 @@ locals {
   }
 
   monthly_cost = {
-    chat   = provider::oxen::estimate_cost(data.oxen_model.chat.pricing, local.chat_usage)     # 120 + 120 = 240
+    chat   = provider::oxen::estimate_cost(data.oxen_model.chat.pricing, local.chat_usage)    # 120 + 120 = 240
     images = provider::oxen::estimate_cost(data.oxen_model.images.pricing, local.image_usage) # 2000 × 0.042 = 84
   }
 }
