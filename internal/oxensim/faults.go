@@ -125,13 +125,15 @@ func (s *Server) takeFault(method, path string) *Fault {
 }
 
 // applyFault acts out f and reports whether the request should still be
-// served normally.
-func (s *Server) applyFault(w *statusWriter, r *http.Request, f *Fault) (serve bool) {
+// served normally. record logs the request with the status answered; it is
+// called before the connection is cut.
+func (s *Server) applyFault(w *statusWriter, r *http.Request, f *Fault, record func(status int)) (serve bool) {
 	if err := sleep(r.Context(), f.Latency); err != nil {
 		return false
 	}
 	switch {
 	case f.Reset:
+		record(0)
 		resetConnection(w)
 		return false
 	case f.Status != 0:
@@ -160,6 +162,7 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, f *Fault) (serve b
 		body := buf.body.Bytes()
 		maps.Copy(w.Header(), buf.header)
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		record(status)
 		w.WriteHeader(status)
 		_, _ = w.Write(body[:len(body)/2])
 		_ = http.NewResponseController(w).Flush()

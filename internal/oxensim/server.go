@@ -315,10 +315,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Time:          s.clk.Now(),
 	}
 	sw := &statusWriter{ResponseWriter: w}
-	defer func() {
-		entry.Status = sw.status
-		s.record(entry)
-	}()
+	// The log entry is written before a fault cuts the connection, so a
+	// client that sees the cut can already find the request in the log.
+	recorded := false
+	record := func(status int) {
+		if !recorded {
+			recorded = true
+			entry.Status = status
+			s.record(entry)
+		}
+	}
+	defer func() { record(sw.status) }()
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Oxen-Request-Id", reqID)
@@ -327,7 +334,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the client is gone; nothing is answered
 	}
 	if f := s.takeFault(r.Method, entry.Path); f != nil {
-		if !s.applyFault(sw, r, f) {
+		if !s.applyFault(sw, r, f, record) {
 			return
 		}
 	}
