@@ -5,9 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"testing"
 
+	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
@@ -37,37 +37,13 @@ func benchListBody(b *testing.B, sim *oxensim.Server) []byte {
 	return rec.Body.Bytes()
 }
 
-// perModel reports time and allocations per model on top of the per-op
-// figures of -benchmem. Mallocs are counted around the timed loop only.
-type perModel struct {
-	b       *testing.B
-	models  int
-	mallocs uint64
-}
-
-func startPerModel(b *testing.B, models int) *perModel {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.ResetTimer()
-	return &perModel{b: b, models: models, mallocs: ms.Mallocs}
-}
-
-func (p *perModel) stop() {
-	p.b.StopTimer()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	n := float64(p.b.N) * float64(p.models)
-	p.b.ReportMetric(float64(p.b.Elapsed().Nanoseconds())/n, "ns/model")
-	p.b.ReportMetric(float64(ms.Mallocs-p.mallocs)/n, "allocs/model")
-}
-
 // BenchmarkDecodeModelList5000 is the pure decode step of ListModels: the
 // body already in memory, through decodeModelList.
 func BenchmarkDecodeModelList5000(b *testing.B) {
 	body := benchListBody(b, benchSim(b))
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	p := startPerModel(b, benchCatalogSize)
+	p := benchstat.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		models, err := decodeModelList(body)
 		if err != nil {
@@ -77,7 +53,7 @@ func BenchmarkDecodeModelList5000(b *testing.B) {
 			b.Fatalf("decoded %d models, want %d", len(models), benchCatalogSize)
 		}
 	}
-	p.stop()
+	p.Stop()
 }
 
 // BenchmarkListModels5000 is the whole client path of an oxen_models read:
@@ -96,7 +72,7 @@ func BenchmarkListModels5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	p := startPerModel(b, benchCatalogSize)
+	p := benchstat.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		models, err := c.ListModels(ctx, ListFilter{})
 		if err != nil {
@@ -106,7 +82,7 @@ func BenchmarkListModels5000(b *testing.B) {
 			b.Fatalf("listed %d models, want %d", len(models), benchCatalogSize)
 		}
 	}
-	p.stop()
+	p.Stop()
 }
 
 // BenchmarkServeList5000 is the simulator's side alone (rendering and
@@ -120,7 +96,7 @@ func BenchmarkServeList5000(b *testing.B) {
 	}
 	req.Header.Set("Authorization", "Bearer "+benchAPIKey)
 	b.ReportAllocs()
-	p := startPerModel(b, benchCatalogSize)
+	p := benchstat.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		resp, err := srv.Client().Do(req)
 		if err != nil {
@@ -131,5 +107,5 @@ func BenchmarkServeList5000(b *testing.B) {
 		}
 		resp.Body.Close()
 	}
-	p.stop()
+	p.Stop()
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 )
 
 // Fault is a misbehaviour queued for the next matching requests. Faults
@@ -128,7 +130,8 @@ func (s *Server) takeFault(method, path string) *Fault {
 // served normally. record logs the request with the status answered; it is
 // called before the connection is cut.
 func (s *Server) applyFault(w *statusWriter, r *http.Request, f *Fault, record func(status int)) (serve bool) {
-	if err := sleep(r.Context(), f.Latency); err != nil {
+	// Latency is real time, whatever clock drives the deployments.
+	if err := clock.Real().Sleep(r.Context(), f.Latency); err != nil {
 		return false
 	}
 	switch {

@@ -12,12 +12,12 @@
 package oxensim
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -330,7 +330,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Oxen-Request-Id", reqID)
 
-	if err := sleep(r.Context(), s.latency); err != nil {
+	if err := clock.Real().Sleep(r.Context(), s.latency); err != nil {
 		return // the client is gone; nothing is answered
 	}
 	if f := s.takeFault(r.Method, entry.Path); f != nil {
@@ -428,7 +428,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, authed bool) {
 	provider := strings.ToLower(q.Get("provider_name"))
 	s.writeList(w, authed, func(m *model) bool {
 		return (developer == "" || m.developer == developer) &&
-			(action == "" || containsString(m.actions, action)) &&
+			(action == "" || slices.Contains(m.actions, action)) &&
 			(provider == "" || m.provider == provider)
 	})
 }
@@ -505,20 +505,8 @@ func (s *Server) show(w http.ResponseWriter, r *http.Request, id string, authed 
 }
 
 func (s *Server) delete(w http.ResponseWriter, id string, authed bool) {
-	if !authed {
-		writeUnauthenticated(w)
-		return
-	}
-	s.mu.Lock()
-	m, ok := s.lookupLocked(id, authed)
+	m, ok := s.lockCustom(w, id, authed, "Only custom models can be deleted")
 	if !ok {
-		s.mu.Unlock()
-		writeModelNotFound(w, id)
-		return
-	}
-	if !m.custom {
-		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "invalid_params", "Invalid parameters", "Only custom models can be deleted")
 		return
 	}
 	b := m.appendJSON(nil, s.settle(m))
@@ -527,24 +515,34 @@ func (s *Server) delete(w http.ResponseWriter, id string, authed bool) {
 	writeJSON(w, http.StatusOK, b)
 }
 
-// transition activates or deactivates a custom deployment. A deployment
-// already at or moving to the requested end is left alone.
-func (s *Server) transition(w http.ResponseWriter, id string, activate, authed bool) {
+// lockCustom takes s.mu and finds the custom model a change names. When the
+// caller may not change it, it answers the hub's error, releases the lock
+// and returns false; notCustom is the detail answered for a base model.
+func (s *Server) lockCustom(w http.ResponseWriter, id string, authed bool, notCustom string) (*model, bool) {
 	if !authed {
 		writeUnauthenticated(w)
-		return
+		return nil, false
 	}
 	s.mu.Lock()
 	m, ok := s.lookupLocked(id, authed)
 	if !ok {
 		s.mu.Unlock()
 		writeModelNotFound(w, id)
-		return
+		return nil, false
 	}
 	if !m.custom {
 		s.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "invalid_params", "Invalid parameters",
-			"Base models are always active and do not need activation")
+		writeError(w, http.StatusBadRequest, "invalid_params", "Invalid parameters", notCustom)
+		return nil, false
+	}
+	return m, true
+}
+
+// transition activates or deactivates a custom deployment. A deployment
+// already at or moving to the requested end is left alone.
+func (s *Server) transition(w http.ResponseWriter, id string, activate, authed bool) {
+	m, ok := s.lockCustom(w, id, authed, "Base models are always active and do not need activation")
+	if !ok {
 		return
 	}
 	now := s.settle(m)
@@ -561,30 +559,6 @@ func (s *Server) transition(w http.ResponseWriter, id string, activate, authed b
 	b := m.appendJSON(nil, m.cached)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, b)
-}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// sleep pauses for d on the wall clock, or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // --- responses ---

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"runtime"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -14,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -34,30 +34,6 @@ func benchModels(b *testing.B) []*oxen.Model {
 		models[i] = &m
 	}
 	return models
-}
-
-// perModel reports time and allocations per model beside -benchmem's
-// per-op figures; mallocs are counted around the timed loop only.
-type perModel struct {
-	b       *testing.B
-	models  int
-	mallocs uint64
-}
-
-func startPerModel(b *testing.B, models int) *perModel {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.ResetTimer()
-	return &perModel{b: b, models: models, mallocs: ms.Mallocs}
-}
-
-func (p *perModel) stop() {
-	p.b.StopTimer()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	n := float64(p.b.N) * float64(p.models)
-	p.b.ReportMetric(float64(p.b.Elapsed().Nanoseconds())/n, "ns/model")
-	p.b.ReportMetric(float64(ms.Mallocs-p.mallocs)/n, "allocs/model")
 }
 
 // mapModels is the mapping loop of ModelsDataSource.Read: modelValues and
@@ -87,11 +63,11 @@ func BenchmarkMapModels5000(b *testing.B) {
 	ctx := context.Background()
 	models := benchModels(b)
 	b.ReportAllocs()
-	p := startPerModel(b, len(models))
+	p := benchstat.Start(b, "model", len(models))
 	for b.Loop() {
 		mapModels(ctx, b, models)
 	}
-	p.stop()
+	p.Stop()
 }
 
 // BenchmarkModelsStateEncode5000 is everything Read and the framework do
@@ -108,7 +84,7 @@ func BenchmarkModelsStateEncode5000(b *testing.B) {
 	}
 	typ := sresp.Schema.Type().TerraformType(ctx)
 	b.ReportAllocs()
-	p := startPerModel(b, len(models))
+	p := benchstat.Start(b, "model", len(models))
 	for b.Loop() {
 		var cfg modelsDataSourceModel
 		cfg.IDs, cfg.Models = mapModels(ctx, b, models)
@@ -120,7 +96,7 @@ func BenchmarkModelsStateEncode5000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	p.stop()
+	p.Stop()
 }
 
 // BenchmarkModelDataSourceRead is one oxen_model read as the framework
