@@ -6,10 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -37,35 +35,29 @@ func benchModels(b *testing.B) []*oxen.Model {
 }
 
 // mapModels is the mapping loop of ModelsDataSource.Read: modelValues and
-// types.ObjectValue per model, then the two lists.
-func mapModels(ctx context.Context, b *testing.B, models []*oxen.Model) (types.List, types.List) {
-	attrTypes := modelAttrTypes()
-	objType := types.ObjectType{AttrTypes: attrTypes}
-	ids := make([]attr.Value, len(models))
-	objs := make([]attr.Value, len(models))
+// one object per model, then the two lists.
+func mapModels(b *testing.B, models []*oxen.Model) (ids, objs tftypes.Value) {
+	idVals := make([]tftypes.Value, len(models))
+	objVals := make([]tftypes.Value, len(models))
 	for i, m := range models {
-		vals, diags := modelValues(ctx, attrTypes, m)
+		vals, diags := modelValues(m)
 		if diags.HasError() {
 			b.Fatalf("model %s: %v", m.ID, diags)
 		}
-		obj, diags := types.ObjectValue(attrTypes, vals)
-		if diags.HasError() {
-			b.Fatalf("model %s: %v", m.ID, diags)
-		}
-		ids[i] = types.StringValue(m.ID)
-		objs[i] = obj
+		idVals[i] = tftypes.NewValue(tftypes.String, m.ID)
+		objVals[i] = tftypes.NewValue(modelTFTypes().object, vals)
 	}
-	return types.ListValueMust(types.StringType, ids), types.ListValueMust(objType, objs)
+	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, idVals),
+		tftypes.NewValue(tftypes.List{ElementType: modelTFTypes().object}, objVals)
 }
 
 // BenchmarkMapModels5000 maps 5,000 decoded models into Terraform values.
 func BenchmarkMapModels5000(b *testing.B) {
-	ctx := context.Background()
 	models := benchModels(b)
 	b.ReportAllocs()
 	p := benchstat.Start(b, "model", len(models))
 	for b.Loop() {
-		mapModels(ctx, b, models)
+		mapModels(b, models)
 	}
 	p.Stop()
 }
@@ -86,12 +78,13 @@ func BenchmarkModelsStateEncode5000(b *testing.B) {
 	b.ReportAllocs()
 	p := benchstat.Start(b, "model", len(models))
 	for b.Loop() {
-		var cfg modelsDataSourceModel
-		cfg.IDs, cfg.Models = mapModels(ctx, b, models)
-		state := tfsdk.State{Schema: sresp.Schema, Raw: tftypes.NewValue(typ, nil)}
-		if diags := state.Set(ctx, &cfg); diags.HasError() {
-			b.Fatal(diags)
+		vals := map[string]tftypes.Value{}
+		for name, t := range typ.(tftypes.Object).AttributeTypes {
+			vals[name] = tftypes.NewValue(t, nil)
 		}
+		vals["ids"], vals["models"] = mapModels(b, models)
+		state := tfsdk.State{Schema: sresp.Schema}
+		setState(ctx, &state, vals)
 		if _, err := tfprotov6.NewDynamicValue(typ, state.Raw); err != nil {
 			b.Fatal(err)
 		}

@@ -230,7 +230,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 	}
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	plan.ID = types.StringValue(modelID)
-	plan.Deployments = deploymentsValue(m.Deployments, diags)
+	plan.Deployments = deploymentsValue(ctx, m.Deployments, diags)
 	if !interrupted {
 		plan.Status = types.StringValue(m.Status())
 	}
@@ -383,7 +383,7 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 	status := m.Status()
 	state.ID = types.StringValue(modelID)
 	state.Status = types.StringValue(status)
-	state.Deployments = deploymentsValue(m.Deployments, &resp.Diagnostics)
+	state.Deployments = deploymentsValue(ctx, m.Deployments, &resp.Diagnostics)
 	// active follows the real deployment, so a change made outside
 	// Terraform shows up in the next plan. A deployment on its way somewhere
 	// counts as where it is going; an error or unknown status keeps what was

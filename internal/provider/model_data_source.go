@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
@@ -73,19 +74,23 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	vals, diags := modelValues(ctx, modelAttrTypes(), m)
+	vals, diags := modelValues(m)
 	resp.Diagnostics.Append(diags...)
 	raw, err := normalizeJSON(m.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Unreadable model", "The API's answer for model "+id.ValueString()+" is not valid JSON: "+err.Error())
+	}
+	args, err := configValues(req.Config)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// Keep the id as the user wrote it (a UUID stays a UUID), so the config
 	// and the state always agree.
-	vals["id"] = id
-	vals["live_status"] = live
-	vals["raw_json"] = jsontypes.NewNormalizedValue(raw)
-	setState(ctx, &resp.State, vals, &resp.Diagnostics)
+	vals["id"] = args["id"]
+	vals["live_status"] = args["live_status"]
+	vals["raw_json"] = tftypes.NewValue(tftypes.String, raw)
+	setState(ctx, &resp.State, vals)
 }

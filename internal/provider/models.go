@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math/big"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
@@ -136,112 +139,144 @@ var modelAttrTypes = sync.OnceValue(func() map[string]attr.Type {
 	return obj.Type().(basetypes.ObjectType).AttrTypes
 })
 
-// modelValues maps m to the values of modelSchemaAttributes, attribute by attribute.
-func modelValues(ctx context.Context, attrTypes map[string]attr.Type, m *oxen.Model) (map[string]attr.Value, diag.Diagnostics) {
+// modelTypes is the Terraform wire type of a model object and of each of
+// its attributes, derived once from modelAttrTypes.
+type modelTypes struct {
+	object tftypes.Object
+	attrs  map[string]tftypes.Type
+}
+
+var modelTFTypes = sync.OnceValue(func() modelTypes {
+	obj := types.ObjectType{AttrTypes: modelAttrTypes()}.TerraformType(context.Background()).(tftypes.Object)
+	return modelTypes{object: obj, attrs: obj.AttributeTypes}
+})
+
+// Wire values of the scalar kinds; a nil pointer is null.
+func tfString(s *string) tftypes.Value {
+	if s == nil {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, *s)
+}
+
+func tfInt(i *int64) tftypes.Value {
+	if i == nil {
+		return tftypes.NewValue(tftypes.Number, nil)
+	}
+	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(*i))
+}
+
+func tfFloat(f *float64) tftypes.Value {
+	if f == nil {
+		return tftypes.NewValue(tftypes.Number, nil)
+	}
+	return tftypes.NewValue(tftypes.Number, big.NewFloat(*f))
+}
+
+func tfStringList(items []string) tftypes.Value {
+	elems := make([]tftypes.Value, len(items))
+	for i, s := range items {
+		elems[i] = tftypes.NewValue(tftypes.String, s)
+	}
+	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, elems)
+}
+
+func tfFloatMap(m map[string]float64) tftypes.Value {
+	typ := tftypes.Map{ElementType: tftypes.Number}
+	if m == nil {
+		return tftypes.NewValue(typ, nil)
+	}
+	elems := make(map[string]tftypes.Value, len(m))
+	for k, f := range m {
+		elems[k] = tfFloat(&f)
+	}
+	return tftypes.NewValue(typ, elems)
+}
+
+// tfObject is an object of the given type, or its null when absent.
+func tfObject(typ tftypes.Type, present bool, attrs func() map[string]tftypes.Value) tftypes.Value {
+	if !present {
+		return tftypes.NewValue(typ, nil)
+	}
+	return tftypes.NewValue(typ, attrs())
+}
+
+// modelValues maps m to the wire values of modelSchemaAttributes, attribute
+// by attribute. Going straight to wire values, rather than through the
+// framework's attr.Value, keeps a 5,000-model read cheap; the types come
+// from the schema, and the acceptance tests check every attribute.
+func modelValues(m *oxen.Model) (map[string]tftypes.Value, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	nested := func(name string) map[string]attr.Type {
-		switch t := attrTypes[name].(type) {
-		case basetypes.ObjectType:
-			return t.AttrTypes
-		case basetypes.ListType:
-			return t.ElemType.(basetypes.ObjectType).AttrTypes
+	t := modelTFTypes().attrs
+	vals := map[string]tftypes.Value{
+		"id":                tftypes.NewValue(tftypes.String, m.ID),
+		"object":            tftypes.NewValue(tftypes.String, m.Object),
+		"created":           tfInt(&m.Created),
+		"owned_by":          tftypes.NewValue(tftypes.String, m.OwnedBy),
+		"display_name":      tfString(m.DisplayName),
+		"description":       tfString(m.Description),
+		"summary":           tfString(m.Summary),
+		"model_type":        tfString(m.ModelType),
+		"endpoint":          tfString(m.Endpoint),
+		"source_model":      tfString(m.SourceModel),
+		"image_url":         tfString(m.ImageURL),
+		"released_at":       tfString(m.ReleasedAt),
+		"context_length":    tfInt(m.ContextLength),
+		"max_output_tokens": tfInt(m.MaxOutputTok),
+		"status":            tftypes.NewValue(tftypes.String, nil),
+		"deployments":       deploymentsTFValue(m.Deployments),
+		"request_schema":    tftypes.NewValue(tftypes.String, nil),
+	}
+	if len(m.Deployments) > 0 {
+		vals["status"] = tftypes.NewValue(tftypes.String, m.Status())
+	}
+	vals["capabilities"] = tfObject(t["capabilities"], m.Capabilities != nil, func() map[string]tftypes.Value {
+		return map[string]tftypes.Value{
+			"input":  tfStringList(m.Capabilities.Input),
+			"output": tfStringList(m.Capabilities.Output),
 		}
-		panic("provider bug: " + name + " is not an object attribute")
-	}
-	object := func(name string, present bool, attrs map[string]attr.Value) attr.Value {
-		if !present {
-			return types.ObjectNull(nested(name))
+	})
+	vals["pricing"] = tfObject(t["pricing"], m.Pricing != nil, func() map[string]tftypes.Value {
+		p := m.Pricing
+		gridType := t["pricing"].(tftypes.Object).AttributeTypes["cost_per_image_grid"]
+		grid := tftypes.NewValue(gridType, nil)
+		if p.CostPerImageGrid != nil {
+			rows := make(map[string]tftypes.Value, len(p.CostPerImageGrid))
+			for quality, byRes := range p.CostPerImageGrid {
+				rows[quality] = tfFloatMap(byRes)
+			}
+			grid = tftypes.NewValue(gridType, rows)
 		}
-		v, d := types.ObjectValue(nested(name), attrs)
-		diags.Append(d...)
-		return v
-	}
-	stringList := func(items []string) attr.Value {
-		elems := make([]attr.Value, len(items))
-		for i, s := range items {
-			elems[i] = types.StringValue(s)
+		return map[string]tftypes.Value{
+			"method":                        tfString(p.Method),
+			"input_cost_per_token":          tfFloat(p.InputCostPerToken),
+			"output_cost_per_token":         tfFloat(p.OutputCostPerToken),
+			"cost_per_second":               tfFloat(p.CostPerSecond),
+			"cost_per_image":                tfFloat(p.CostPerImage),
+			"cost_per_second_high_res":      tfFloat(p.CostPerSecondHighRes),
+			"cost_per_second_with_audio":    tfFloat(p.CostPerSecondWithAudio),
+			"cost_per_image_grid":           grid,
+			"cost_per_second_by_resolution": tfFloatMap(p.CostPerSecondByResolution),
 		}
-		return types.ListValueMust(types.StringType, elems)
-	}
-
-	vals := map[string]attr.Value{
-		"id":                types.StringValue(m.ID),
-		"object":            types.StringValue(m.Object),
-		"created":           types.Int64Value(m.Created),
-		"owned_by":          types.StringValue(m.OwnedBy),
-		"display_name":      types.StringPointerValue(m.DisplayName),
-		"description":       types.StringPointerValue(m.Description),
-		"summary":           types.StringPointerValue(m.Summary),
-		"model_type":        types.StringPointerValue(m.ModelType),
-		"endpoint":          types.StringPointerValue(m.Endpoint),
-		"source_model":      types.StringPointerValue(m.SourceModel),
-		"image_url":         types.StringPointerValue(m.ImageURL),
-		"released_at":       types.StringPointerValue(m.ReleasedAt),
-		"context_length":    types.Int64PointerValue(m.ContextLength),
-		"max_output_tokens": types.Int64PointerValue(m.MaxOutputTok),
-		"status":            types.StringNull(),
-	}
-	if s := m.Status(); len(m.Deployments) > 0 {
-		vals["status"] = types.StringValue(s)
-	}
-
-	caps := m.Capabilities
-	if caps == nil {
-		caps = &oxen.Capabilities{}
-	}
-	vals["capabilities"] = object("capabilities", m.Capabilities != nil, map[string]attr.Value{
-		"input":  stringList(caps.Input),
-		"output": stringList(caps.Output),
 	})
-
-	p := m.Pricing
-	if p == nil {
-		p = &oxen.Pricing{}
-	}
-	pricingTypes := nested("pricing")
-	grid, d := types.MapValueFrom(ctx, pricingTypes["cost_per_image_grid"].(basetypes.MapType).ElemType, p.CostPerImageGrid)
-	diags.Append(d...)
-	byRes, d := types.MapValueFrom(ctx, types.Float64Type, p.CostPerSecondByResolution)
-	diags.Append(d...)
-	vals["pricing"] = object("pricing", m.Pricing != nil, map[string]attr.Value{
-		"method":                        types.StringPointerValue(p.Method),
-		"input_cost_per_token":          types.Float64PointerValue(p.InputCostPerToken),
-		"output_cost_per_token":         types.Float64PointerValue(p.OutputCostPerToken),
-		"cost_per_second":               types.Float64PointerValue(p.CostPerSecond),
-		"cost_per_image":                types.Float64PointerValue(p.CostPerImage),
-		"cost_per_second_high_res":      types.Float64PointerValue(p.CostPerSecondHighRes),
-		"cost_per_second_with_audio":    types.Float64PointerValue(p.CostPerSecondWithAudio),
-		"cost_per_image_grid":           grid,
-		"cost_per_second_by_resolution": byRes,
+	vals["fine_tuning"] = tfObject(t["fine_tuning"], m.FineTuning != nil, func() map[string]tftypes.Value {
+		return map[string]tftypes.Value{
+			"actions":         tfStringList(m.FineTuning.Actions),
+			"cost_per_second": tfFloat(m.FineTuning.CostPerSecond),
+		}
 	})
-
-	ft := m.FineTuning
-	if ft == nil {
-		ft = &oxen.FineTuning{}
-	}
-	vals["fine_tuning"] = object("fine_tuning", m.FineTuning != nil, map[string]attr.Value{
-		"actions":         stringList(ft.Actions),
-		"cost_per_second": types.Float64PointerValue(ft.CostPerSecond),
+	vals["developer"] = tfObject(t["developer"], m.Developer != nil, func() map[string]tftypes.Value {
+		return map[string]tftypes.Value{
+			"name": tftypes.NewValue(tftypes.String, m.Developer.Name),
+			"logo": tfString(m.Developer.Logo),
+		}
 	})
-
-	vals["deployments"] = deploymentsValue(m.Deployments, &diags)
-
-	dev := m.Developer
-	if dev == nil {
-		dev = &oxen.Developer{}
-	}
-	vals["developer"] = object("developer", m.Developer != nil, map[string]attr.Value{
-		"name": types.StringValue(dev.Name),
-		"logo": types.StringPointerValue(dev.Logo),
-	})
-
-	vals["request_schema"] = jsontypes.NewNormalizedNull()
 	if len(m.RequestSchema) > 0 {
 		s, err := normalizeJSON(m.RequestSchema)
 		if err != nil {
 			diags.AddError("Unreadable request_schema", fmt.Sprintf("The request_schema of model %q is not valid JSON: %s", m.ID, err))
 		} else {
-			vals["request_schema"] = jsontypes.NewNormalizedValue(s)
+			vals["request_schema"] = tftypes.NewValue(tftypes.String, s)
 		}
 	}
 	return vals, diags
@@ -250,19 +285,28 @@ func modelValues(ctx context.Context, attrTypes map[string]attr.Type, m *oxen.Mo
 // deploymentAttrTypes is the type of one element of deployments.
 var deploymentAttrTypes = map[string]attr.Type{"status": types.StringType}
 
-// deploymentsValue maps the deployment list; shared by the model data
-// sources and the activation resource.
-func deploymentsValue(deps []oxen.Deployment, diags *diag.Diagnostics) types.List {
-	elemType := types.ObjectType{AttrTypes: deploymentAttrTypes}
-	elems := make([]attr.Value, 0, len(deps))
-	for _, d := range deps {
-		o, ds := types.ObjectValue(deploymentAttrTypes, map[string]attr.Value{"status": types.StringValue(d.Status)})
-		diags.Append(ds...)
-		elems = append(elems, o)
+var deploymentTFType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"status": tftypes.String}}
+
+// deploymentsTFValue maps the deployment list to its wire value.
+func deploymentsTFValue(deps []oxen.Deployment) tftypes.Value {
+	elems := make([]tftypes.Value, len(deps))
+	for i, d := range deps {
+		elems[i] = tftypes.NewValue(deploymentTFType, map[string]tftypes.Value{
+			"status": tftypes.NewValue(tftypes.String, d.Status),
+		})
 	}
-	l, ds := types.ListValue(elemType, elems)
-	diags.Append(ds...)
-	return l
+	return tftypes.NewValue(tftypes.List{ElementType: deploymentTFType}, elems)
+}
+
+// deploymentsValue is the same list as a framework value, for the
+// activation resource's state.
+func deploymentsValue(ctx context.Context, deps []oxen.Deployment, diags *diag.Diagnostics) types.List {
+	v, err := types.ListType{ElemType: types.ObjectType{AttrTypes: deploymentAttrTypes}}.ValueFromTerraform(ctx, deploymentsTFValue(deps))
+	if err != nil {
+		diags.AddError("Could not map the deployments", "This is a bug in the provider; please report it: "+err.Error())
+		return types.ListNull(types.ObjectType{AttrTypes: deploymentAttrTypes})
+	}
+	return v.(types.List)
 }
 
 // normalizeJSON re-encodes a JSON document with sorted keys and no
@@ -283,20 +327,22 @@ func normalizeJSON(raw []byte) (string, error) {
 	return string(bytes.TrimRight(buf.Bytes(), "\n")), nil
 }
 
-// setState writes a data source's whole state at once from its attribute
-// values. It skips the reflection of State.Set, whose cost grows with
-// every value of a 5,000-model catalog.
-func setState(ctx context.Context, state *tfsdk.State, vals map[string]attr.Value, diags *diag.Diagnostics) {
-	objType := state.Schema.Type().(basetypes.ObjectType)
-	obj, d := types.ObjectValue(objType.AttrTypes, vals)
-	diags.Append(d...)
-	if d.HasError() {
-		return
+// setState writes a data source's whole state at once from the wire values
+// of its attributes, without the reflection of State.Set, whose cost grows
+// with every value of a 5,000-model catalog.
+func setState(ctx context.Context, state *tfsdk.State, vals map[string]tftypes.Value) {
+	state.Raw = tftypes.NewValue(state.Schema.Type().TerraformType(ctx), vals)
+}
+
+// configValues is a data source's configuration as wire values, attribute
+// by attribute: the arguments as written, every computed attribute null. The
+// map is a copy: As hands out the configuration's own map, and writing the
+// state into it would make the framework compare the state with itself,
+// walking every value of a catalog.
+func configValues(cfg tfsdk.Config) (map[string]tftypes.Value, error) {
+	var vals map[string]tftypes.Value
+	if err := cfg.Raw.As(&vals); err != nil {
+		return nil, err
 	}
-	raw, err := obj.ToTerraformValue(ctx)
-	if err != nil {
-		diags.AddError("Could not build the state", "This is a bug in the provider; please report it: "+err.Error())
-		return
-	}
-	state.Raw = raw
+	return maps.Clone(vals), nil
 }

@@ -6,12 +6,12 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
@@ -129,29 +129,25 @@ func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	slices.SortFunc(kept, func(a, b *oxen.Model) int { return strings.Compare(a.ID, b.ID) })
 
-	attrTypes := modelAttrTypes()
-	objType := types.ObjectType{AttrTypes: attrTypes}
-	ids := make([]attr.Value, len(kept))
-	objs := make([]attr.Value, len(kept))
+	ids := make([]tftypes.Value, len(kept))
+	objs := make([]tftypes.Value, len(kept))
 	for i, m := range kept {
-		vals, diags := modelValues(ctx, attrTypes, m)
+		vals, diags := modelValues(m)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		obj, diags := types.ObjectValue(attrTypes, vals)
-		resp.Diagnostics.Append(diags...)
-		ids[i] = types.StringValue(m.ID)
-		objs[i] = obj
+		ids[i] = tftypes.NewValue(tftypes.String, m.ID)
+		objs[i] = tftypes.NewValue(modelTFTypes().object, vals)
 	}
-	cfg.IDs = types.ListValueMust(types.StringType, ids)
-	cfg.Models = types.ListValueMust(objType, objs)
-	setState(ctx, &resp.State, map[string]attr.Value{
-		"developer_name": cfg.DeveloperName, "action": cfg.Action, "provider_name": cfg.ProviderName,
-		"search": cfg.Search, "model_type": cfg.ModelType, "endpoint": cfg.Endpoint,
-		"input_modality": cfg.InputModality, "output_modality": cfg.OutputModality,
-		"ids": cfg.IDs, "models": cfg.Models,
-	}, &resp.Diagnostics)
+	vals, err := configValues(req.Config)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
+		return
+	}
+	vals["ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids)
+	vals["models"] = tftypes.NewValue(tftypes.List{ElementType: modelTFTypes().object}, objs)
+	setState(ctx, &resp.State, vals)
 }
 
 // modelFilter holds the filters applied on the provider's side. Empty
