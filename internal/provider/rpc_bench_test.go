@@ -63,3 +63,39 @@ func BenchmarkReadDataSourceRPC5000(b *testing.B) {
 	}
 	p.Stop()
 }
+
+// BenchmarkReadDataSourceRPCOne is one oxen_model look-up as Terraform asks
+// for it over the plugin protocol, against the simulator over loopback.
+func BenchmarkReadDataSourceRPCOne(b *testing.B) {
+	ctx := context.Background()
+	sim := httptest.NewServer(oxensim.New(oxensim.Options{APIKey: "bench-key"}))
+	defer sim.Close()
+	server := providerserver.NewProtocol6(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType()
+	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": sim.URL, "api_key": "bench-key"}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
+		b.Fatal(err, resp.Diagnostics)
+	}
+	dsType := schemas.DataSourceSchemas["oxen_model"].ValueType()
+	dsCfg, err := tfprotov6.NewDynamicValue(dsType, nullObject(dsType, map[string]string{"id": "gpt-image-1"}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if resp, err := server.ValidateDataResourceConfig(ctx, &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "oxen_model", Config: &dsCfg}); err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatal(err, resp.Diagnostics)
+		}
+		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "oxen_model", Config: &dsCfg})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatal(err, resp.Diagnostics)
+		}
+	}
+}
