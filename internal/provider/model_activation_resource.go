@@ -148,10 +148,13 @@ func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.M
 		if !req.State.Raw.IsNull() {
 			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &prior)...)
 		}
-		if !prior.Equal(target) {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deployments"),
-				types.ListUnknown(types.ObjectType{AttrTypes: deploymentAttrTypes}))...)
+		deployments := types.ListUnknown(types.ObjectType{AttrTypes: deploymentAttrTypes})
+		if prior.Equal(target) {
+			// Nothing will be asked of the hub (only a setting such as
+			// deactivate_on_destroy changes): the deployments stay as read.
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("deployments"), &deployments)...)
 		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deployments"), deployments)...)
 	}
 
 	// A resource already in state was checked by Read during this plan's
@@ -230,7 +233,11 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 	}
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	plan.ID = types.StringValue(modelID)
-	plan.Deployments = deploymentsValue(ctx, m.Deployments, diags)
+	// A plan that moved no status kept the deployments as refresh read them
+	// (see ModifyPlan); apply must keep that promise.
+	if plan.Deployments.IsUnknown() {
+		plan.Deployments = deploymentsValue(ctx, m.Deployments, diags)
+	}
 	if !interrupted {
 		plan.Status = types.StringValue(m.Status())
 	}

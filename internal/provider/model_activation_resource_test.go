@@ -348,3 +348,47 @@ func TestAccModelActivation_waitFigures(t *testing.T) {
 		})
 	}
 }
+
+// An import {} block (Terraform 1.5+) adopts a running deployment without
+// a change: the plan shows the import and nothing else.
+func TestAccModelActivation_importBlock(t *testing.T) {
+	env := newTestEnv(t)
+	const model = "support-bot-ft"
+	addr := "oxen_model_activation.bot"
+	cfg := env.config(activationConfig("bot", model, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+		}, {
+			Config:          cfg,
+			ResourceName:    addr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   model,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("model_id"), knownvalue.StringExact(model)),
+				},
+			},
+		}, {
+			// Changing only how destroy behaves asks nothing of the hub: the
+			// plan keeps the deployments as read, not "known after apply".
+			Config: env.config(activationConfig("bot", model, "  deactivate_on_destroy = false")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"status": knownvalue.StringExact("active")}),
+					})),
+				},
+			},
+		}},
+		CheckDestroy: env.expectSimStatus(model, "active"),
+	})
+	if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 0 {
+		t.Fatalf("adopting an active deployment sent %d activate requests, want 0", n)
+	}
+}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -266,6 +267,34 @@ data "oxen_model" "flux" {
 				})),
 				statecheck.ExpectKnownValue("data.oxen_model.flux", tfjsonpath.New("pricing").AtMapKey("cost_per_image"), knownvalue.Float64Exact(0.012)),
 				statecheck.ExpectKnownValue("data.oxen_model.flux", tfjsonpath.New("context_length"), knownvalue.Null()),
+			},
+		}},
+	})
+}
+
+// A model can be looked up by its UUID as well as its name; the id stays as
+// written, so the configuration and the state agree.
+func TestAccModelDataSource_byUUID(t *testing.T) {
+	env := newTestEnv(t)
+	uuid, ok := env.sim.UUID("flux-2-dev")
+	if !ok {
+		t.Fatal("the simulator has no UUID for flux-2-dev")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+data "oxen_model" "flux" {
+  id = %q
+}
+output "name" {
+  value = jsondecode(data.oxen_model.flux.raw_json).id
+}
+`, uuid)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.flux", tfjsonpath.New("id"), knownvalue.StringExact(uuid)),
+				statecheck.ExpectKnownValue("data.oxen_model.flux", tfjsonpath.New("display_name"), knownvalue.StringExact("FLUX.2 [dev]")),
+				statecheck.ExpectKnownOutputValue("name", knownvalue.StringExact("flux-2-dev")),
 			},
 		}},
 	})
