@@ -50,13 +50,10 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			}
 		}
 	})
-	factories := env.factories()
-	inner := factories["oxen"]
-	factories["oxen"] = func() (tfprotov6.ProviderServer, error) {
-		s, err := inner()
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 		current.Store(&s)
-		return s, err
-	}
+		return s
+	})
 	start := env.clock.Now()
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{

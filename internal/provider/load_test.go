@@ -48,12 +48,9 @@ func TestAccLoad_lookupsAndActivations(t *testing.T) {
 	env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "1", Times: -1, Every: 7})
 
 	var reads atomic.Int64
-	factories := env.factories()
-	inner := factories["oxen"]
-	factories["oxen"] = func() (tfprotov6.ProviderServer, error) {
-		s, err := inner()
-		return countingServer{ProviderServer: s, reads: &reads}, err
-	}
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		return countingServer{ProviderServer: s, reads: &reads}
+	})
 	// The provider's default of 5 retries: with one request in seven rate
 	// limited and ten reads in flight, a request can be unlucky twice in a row.
 	cfg := fmt.Sprintf(`

@@ -191,12 +191,9 @@ func (c countingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadD
 func TestAccDataSources_oneRequestPerRead(t *testing.T) {
 	env := newTestEnv(t)
 	var reads atomic.Int64
-	factories := env.factories()
-	inner := factories["oxen"]
-	factories["oxen"] = func() (tfprotov6.ProviderServer, error) {
-		s, err := inner()
-		return countingServer{ProviderServer: s, reads: &reads}, err
-	}
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		return countingServer{ProviderServer: s, reads: &reads}
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{

@@ -59,6 +59,21 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 	}
 }
 
+// wrappedFactories serves the provider behind wrap, which sees every RPC
+// Terraform makes: to count reads, scan answers or press Ctrl-C.
+func (e *testEnv) wrappedFactories(wrap func(tfprotov6.ProviderServer) tfprotov6.ProviderServer) map[string]func() (tfprotov6.ProviderServer, error) {
+	factories := e.factories()
+	inner := factories["oxen"]
+	factories["oxen"] = func() (tfprotov6.ProviderServer, error) {
+		s, err := inner()
+		if err != nil {
+			return nil, err
+		}
+		return wrap(s), nil
+	}
+	return factories
+}
+
 // config returns a provider block pointed at the simulator, followed by body.
 func (e *testEnv) config(body string) string {
 	return e.configWithKey(testAPIKey, body)

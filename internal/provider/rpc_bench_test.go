@@ -28,26 +28,35 @@ func nullObject(t tftypes.Type, strings map[string]string) tftypes.Value {
 	return tftypes.NewValue(obj, vals)
 }
 
-// BenchmarkReadDataSourceRPC5000 is an oxen_models read of a 5,000-model
-// catalog as Terraform asks for it over the plugin protocol: HTTP, decoding,
-// mapping, the framework's own passes and the msgpack answer.
-func BenchmarkReadDataSourceRPC5000(b *testing.B) {
+// configuredServer serves the provider over the plugin protocol, configured
+// for a simulator started with opts, as Terraform would find it.
+func configuredServer(b *testing.B, opts oxensim.Options) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	b.Helper()
 	ctx := context.Background()
-	sim := httptest.NewServer(oxensim.New(oxensim.Options{APIKey: "bench-key", Models: oxensim.GenerateCatalog(benchCatalogSize)}))
-	defer sim.Close()
+	sim := httptest.NewServer(oxensim.New(opts))
+	b.Cleanup(sim.Close)
 	server := providerserver.NewProtocol6(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	providerType := schemas.Provider.ValueType()
-	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": sim.URL, "api_key": "bench-key"}))
+	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": sim.URL, "api_key": opts.APIKey}))
 	if err != nil {
 		b.Fatal(err)
 	}
 	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
 		b.Fatal(err, resp.Diagnostics)
 	}
+	return server, schemas
+}
+
+// BenchmarkReadDataSourceRPC5000 is an oxen_models read of a 5,000-model
+// catalog as Terraform asks for it over the plugin protocol: HTTP, decoding,
+// mapping, the framework's own passes and the msgpack answer.
+func BenchmarkReadDataSourceRPC5000(b *testing.B) {
+	ctx := context.Background()
+	server, schemas := configuredServer(b, oxensim.Options{APIKey: "bench-key", Models: oxensim.GenerateCatalog(benchCatalogSize)})
 	dsType := schemas.DataSourceSchemas["oxen_models"].ValueType()
 	dsCfg, err := tfprotov6.NewDynamicValue(dsType, nullObject(dsType, nil))
 	if err != nil {
@@ -68,21 +77,7 @@ func BenchmarkReadDataSourceRPC5000(b *testing.B) {
 // for it over the plugin protocol, against the simulator over loopback.
 func BenchmarkReadDataSourceRPCOne(b *testing.B) {
 	ctx := context.Background()
-	sim := httptest.NewServer(oxensim.New(oxensim.Options{APIKey: "bench-key"}))
-	defer sim.Close()
-	server := providerserver.NewProtocol6(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})()
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	providerType := schemas.Provider.ValueType()
-	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": sim.URL, "api_key": "bench-key"}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
-		b.Fatal(err, resp.Diagnostics)
-	}
+	server, schemas := configuredServer(b, oxensim.Options{APIKey: "bench-key"})
 	dsType := schemas.DataSourceSchemas["oxen_model"].ValueType()
 	dsCfg, err := tfprotov6.NewDynamicValue(dsType, nullObject(dsType, map[string]string{"id": "gpt-image-1"}))
 	if err != nil {

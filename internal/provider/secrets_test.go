@@ -107,12 +107,9 @@ func TestAccSecrets_keyNeverLeaks(t *testing.T) {
 
 	var mu sync.Mutex
 	var leaks []string
-	factories := env.factories()
-	inner := factories["oxen"]
-	factories["oxen"] = func() (tfprotov6.ProviderServer, error) {
-		s, err := inner()
-		return leakScanner{ProviderServer: s, secret: []byte(testAPIKey), mu: &mu, leaks: &leaks}, err
-	}
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		return leakScanner{ProviderServer: s, secret: []byte(testAPIKey), mu: &mu, leaks: &leaks}
+	})
 	noKeyInState := func(s *terraform.State) error {
 		raw, err := json.Marshal(s)
 		if err != nil {
