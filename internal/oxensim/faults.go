@@ -69,6 +69,7 @@ type Request struct {
 	// Authorization reports whether a non-empty Authorization header was
 	// sent (never its value).
 	Authorization bool
+	UserAgent     string
 	// Status is the status code answered, 0 when nothing was (a reset, or
 	// the client went away first).
 	Status    int

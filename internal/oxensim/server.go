@@ -311,6 +311,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:          r.URL.EscapedPath(),
 		RawQuery:      r.URL.RawQuery,
 		Authorization: strings.TrimSpace(r.Header.Get("Authorization")) != "",
+		UserAgent:     r.UserAgent(),
 		RequestID:     reqID,
 		Time:          s.clk.Now(),
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -216,6 +217,13 @@ data "oxen_models" "d" {
 				got := int64(len(env.sim.Requests()))
 				if got != reads.Load() || got == 0 {
 					return fmt.Errorf("%d data source reads sent %d requests, want exactly one each", reads.Load(), got)
+				}
+				// Every request says who sent it, down to the CLI's version.
+				ua := regexp.MustCompile(`^terraform-provider-oxen/test (Terraform|OpenTofu)/\d+\.\d+\.\d+`)
+				for _, r := range env.sim.Requests() {
+					if !ua.MatchString(r.UserAgent) {
+						return fmt.Errorf("request %s sent User-Agent %q", r.Path, r.UserAgent)
+					}
 				}
 				return nil
 			},
