@@ -574,6 +574,7 @@ func TestRequestLog(t *testing.T) {
 	}
 	for i := range want {
 		want[i].Time = t0
+		want[i].UserAgent = "Go-http-client/1.1"
 		if got[i] != want[i] {
 			t.Errorf("request %d = %+v, want %+v", i, got[i], want[i])
 		}
