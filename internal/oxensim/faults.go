@@ -3,6 +3,7 @@ package oxensim
 import (
 	"bytes"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
@@ -38,6 +39,12 @@ type Fault struct {
 	// every n-th matching request (the n-th, 2n-th, ...) and lets the others
 	// through, so faults can be sprinkled over a long run.
 	Every int
+	// Chance, when above zero, hits each matching request with this
+	// probability instead (from a generator seeded with Seed, so a run is
+	// repeatable as far as the order of requests is). Unlike Every, it cannot
+	// fall into step with clients that retry at once.
+	Chance float64
+	Seed   uint64
 
 	// Status, RetryAfter, Body and ContentType form a canned answer. An
 	// empty Body gets the hub's JSON error envelope for Status; an empty
@@ -57,8 +64,9 @@ type Fault struct {
 
 type queuedFault struct {
 	Fault
-	left int // < 0: unlimited
-	seen int // matching requests so far, for Every
+	left int        // < 0: unlimited
+	seen int        // matching requests so far, for Every
+	rng  *rand.Rand // for Chance
 }
 
 // Request is one entry of the request log.
@@ -85,7 +93,7 @@ func (s *Server) InjectFault(f Fault) {
 	}
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	s.faults = append(s.faults, &queuedFault{Fault: f, left: left})
+	s.faults = append(s.faults, &queuedFault{Fault: f, left: left, rng: rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))})
 }
 
 // ClearFaults drops every queued fault.
@@ -113,6 +121,9 @@ func (s *Server) takeFault(method, path string) *Fault {
 				if f.seen%f.Every != 0 {
 					continue
 				}
+			}
+			if f.Chance > 0 && f.rng.Float64() >= f.Chance {
+				continue
 			}
 			if f.left > 0 {
 				f.left--

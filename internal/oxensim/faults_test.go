@@ -184,6 +184,31 @@ func TestOptionsLatency(t *testing.T) {
 	}
 }
 
+func TestFaultChanceHitsSomeAndIsRepeatable(t *testing.T) {
+	run := func() []int {
+		h := newHarness(t, Options{})
+		h.sim.InjectFault(Fault{Method: "GET", Status: 429, Times: -1, Chance: 0.25, Seed: 7})
+		var got []int
+		for i := 0; i < 200; i++ {
+			got = append(got, h.do(t, "GET", "/api/ai/models/gpt-5", "").status)
+		}
+		return got
+	}
+	first, second := run(), run()
+	hits := 0
+	for i := range first {
+		if first[i] != second[i] {
+			t.Fatalf("request %d: %d then %d: the same seed must give the same hits", i, first[i], second[i])
+		}
+		if first[i] == 429 {
+			hits++
+		}
+	}
+	if hits < 25 || hits > 75 {
+		t.Fatalf("%d of 200 requests hit at a chance of 0.25", hits)
+	}
+}
+
 func TestFaultEverySprinklesHits(t *testing.T) {
 	h := newHarness(t, Options{})
 	h.sim.InjectFault(Fault{Method: "GET", Status: 429, RetryAfter: "1", Times: -1, Every: 3})
