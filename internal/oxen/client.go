@@ -235,12 +235,16 @@ type response struct {
 }
 
 func (r *response) decodeError(err error) error {
-	id := ""
-	if r.requestID != "" {
-		id = " (request id " + r.requestID + ")"
-	}
 	return fmt.Errorf("%s %s: the API answered %d %s%s %w", r.method, r.path,
-		r.status, http.StatusText(r.status), id, err)
+		r.status, http.StatusText(r.status), requestIDSuffix(r.requestID), err)
+}
+
+// requestIDSuffix is " (request id X)", or nothing when the hub sent none.
+func requestIDSuffix(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " (request id " + id + ")"
 }
 
 // do runs one API call with the retry policy of retryWait: each attempt has
@@ -337,7 +341,9 @@ func (c *Client) attempt(ctx context.Context, method, path, u string, n int) (*r
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return nil, c.transportFailure(actx, method, path, fmt.Errorf("reading response body: %w", err))
+		// The answer was cut off: say which one, so it can be traced.
+		return nil, c.transportFailure(actx, method, path, fmt.Errorf("reading the body of a %d %s answer%s: %w",
+			resp.StatusCode, http.StatusText(resp.StatusCode), requestIDSuffix(sanitize(requestID, 200)), err))
 	}
 	if int64(len(body)) > c.maxBody {
 		return nil, &transportError{method: method, path: path,

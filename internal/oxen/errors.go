@@ -63,9 +63,7 @@ func (e *APIError) Error() string {
 	case e.Type != "":
 		b.WriteString(": " + e.Type)
 	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
-	}
+	b.WriteString(requestIDSuffix(e.RequestID))
 	return b.String()
 }
 

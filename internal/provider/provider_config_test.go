@@ -121,7 +121,7 @@ func TestAccProvider_brokenAnswersAreClearErrors(t *testing.T) {
 				env.sim.InjectFault(oxensim.Fault{Method: "GET", Times: -1, Truncate: true})
 			},
 			Config:      cfg,
-			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* unexpected EOF (retries exhausted after 3 attempts)`),
+			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* reading the body of a 200 OK answer (request id req_ .* unexpected EOF (retries exhausted after 3 attempts)`),
 		}, {
 			// Once the faults stop, the same configuration reads fine.
 			PreConfig: func() { env.sim.ClearFaults() },
