@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
@@ -28,17 +27,18 @@ func TestAccModelDataSource_tokenModel(t *testing.T) {
 		}
 		return path
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(`
+	cfg := env.config(`
 data "oxen_model" "sonnet" {
   id = "claude-sonnet-4-6"
 }
 output "raw_owner" {
   value = jsondecode(data.oxen_model.sonnet.raw_json).owned_by
 }
-`),
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, attr("id"), knownvalue.StringExact("claude-sonnet-4-6")),
 				statecheck.ExpectKnownValue(addr, attr("object"), knownvalue.StringExact("model")),
@@ -75,20 +75,9 @@ output "raw_owner" {
 				statecheck.ExpectKnownValue(addr, attr("live_status"), knownvalue.Null()),
 				statecheck.ExpectKnownOutputValue("raw_owner", knownvalue.StringExact("oxen")),
 			},
-		}, {
-			// A second plan of the same configuration changes nothing.
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-output "raw_owner" {
-  value = jsondecode(data.oxen_model.sonnet.raw_json).owned_by
-}
-`),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-		}},
+		},
+			planIsEmpty(cfg),
+		},
 	})
 }
 
@@ -230,12 +219,9 @@ output "high_4k" {
 				})),
 				statecheck.ExpectKnownOutputValue("high_4k", knownvalue.Float64Exact(1.47)),
 			},
-		}, {
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-		}},
+		},
+			planIsEmpty(cfg),
+		},
 	})
 }
 
