@@ -1,8 +1,10 @@
 // Command noop is a stand-in Terraform provider built only for the
-// end-to-end benchmark (internal/bench/cmd/e2e). Its one data source,
-// noop_model, does no I/O at all: Read copies the id and sets a constant.
-// Planning N of them measures what Terraform itself pays per data source,
-// the baseline that oxen_model look-ups are compared with.
+// end-to-end benchmark (internal/bench/cmd/e2e). Its data sources do no I/O
+// at all. noop_model's Read copies the id and sets a constant: planning N of
+// them measures what Terraform itself pays per data source, the baseline
+// that oxen_model look-ups are compared with. noop_model_full has
+// oxen_model's very schema and answers with the configuration alone: the
+// price of that schema, in the framework and in Terraform, without the API.
 package main
 
 import (
@@ -16,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	oxenprovider "github.com/oxen-ai/terraform-provider-oxen/internal/provider"
 )
 
 func main() {
@@ -41,7 +45,10 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{func() datasource.DataSource { return modelDataSource{} }}
+	return []func() datasource.DataSource{
+		func() datasource.DataSource { return modelDataSource{} },
+		func() datasource.DataSource { return fullModelDataSource{} },
+	}
 }
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource { return nil }
@@ -74,4 +81,20 @@ func (modelDataSource) Read(ctx context.Context, req datasource.ReadRequest, res
 	}
 	d.Value = types.StringValue("constant")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &d)...)
+}
+
+// fullModelDataSource borrows oxen_model's schema and reads nothing: its
+// state is the configuration, every computed attribute null.
+type fullModelDataSource struct{}
+
+func (fullModelDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_model_full"
+}
+
+func (fullModelDataSource) Schema(ctx context.Context, req datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	oxenprovider.NewModelDataSource().Schema(ctx, req, resp)
+}
+
+func (fullModelDataSource) Read(_ context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	resp.State.Raw = req.Config.Raw.Copy()
 }
