@@ -285,7 +285,8 @@ func modelValues(m *oxen.Model) (map[string]tftypes.Value, diag.Diagnostics) {
 // deploymentAttrTypes is the type of one element of deployments.
 var deploymentAttrTypes = map[string]attr.Type{"status": types.StringType}
 
-var deploymentTFType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"status": tftypes.String}}
+// deploymentTFType is the same type on the wire.
+var deploymentTFType = types.ObjectType{AttrTypes: deploymentAttrTypes}.TerraformType(context.Background()).(tftypes.Object)
 
 // deploymentsTFValue maps the deployment list to its wire value.
 func deploymentsTFValue(deps []oxen.Deployment) tftypes.Value {
