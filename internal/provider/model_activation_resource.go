@@ -26,10 +26,6 @@ import (
 
 const defaultActivationTimeout = 30 * time.Minute
 
-// unknownTolerance is how long the hub may report "unknown" (or a status
-// this provider does not know) before a wait gives up on it.
-const unknownTolerance = 2 * time.Minute
-
 var (
 	_ resource.ResourceWithConfigure   = &ModelActivationResource{}
 	_ resource.ResourceWithModifyPlan  = &ModelActivationResource{}
@@ -311,30 +307,26 @@ func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, 
 	if last != nil && last.Status() == target {
 		return last, nil
 	}
-	m, _, err := waiter.Wait(ctx, waiter.Config[*oxen.Model]{
+	polls := 0
+	m, err := waiter.Wait(ctx, waiter.Config[*oxen.Model]{
 		Subject: fmt.Sprintf("deployment of model %q", modelID),
 		Poll: func(ctx context.Context) (*oxen.Model, string, error) {
+			polls++
 			m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
 			if err != nil {
 				return nil, "", err
 			}
+			tflog.Debug(ctx, "polled model deployment", map[string]any{"model_id": modelID, "poll": polls, "status": m.Status()})
 			return m, m.Status(), nil
 		},
-		Target:           []string{target},
-		Pending:          []string{heading},
-		Failure:          []string{oxen.StatusError},
-		Unknown:          []string{oxen.StatusUnknown},
-		UnknownTolerance: unknownTolerance,
-		Timeout:          timeout,
-		InitialInterval:  firstPollInterval,
-		MaxInterval:      r.data.pollInterval,
-		Clock:            r.data.clock,
-		RetryAfter:       serverRequestedWait,
-		OnPoll: func(attempt int, state string, elapsed time.Duration) {
-			tflog.Debug(ctx, "polled model deployment", map[string]any{
-				"model_id": modelID, "poll": attempt, "status": state, "elapsed": elapsed.String(),
-			})
-		},
+		Target:      target,
+		Pending:     []string{heading},
+		Failure:     []string{oxen.StatusError},
+		Unknown:     []string{oxen.StatusUnknown},
+		Timeout:     timeout,
+		MaxInterval: r.data.pollInterval,
+		Clock:       r.data.clock,
+		RetryAfter:  serverRequestedWait,
 	})
 	if m == nil {
 		m = last
