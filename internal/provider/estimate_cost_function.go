@@ -33,10 +33,6 @@ const (
 	argUsage   int64 = 1
 )
 
-// costResultPrecision is the mantissa of the returned number, the precision
-// Terraform itself computes with.
-const costResultPrecision = 512
-
 // Pricing methods of the API, in the order the docs list them.
 const (
 	methodToken     = "token"
@@ -201,14 +197,7 @@ func (f *estimateCostFunction) Run(ctx context.Context, req function.RunRequest,
 		resp.Error = ferr
 		return
 	}
-	resp.Error = resp.Result.Set(ctx, types.NumberValue(costRatToFloat(cost)))
-}
-
-// ratToFloat converts an exact cost into the number Terraform receives.
-// 512 bits carry any realistic decimal cost to far more digits than the
-// shortest decimal Terraform prints for it.
-func costRatToFloat(r *big.Rat) *big.Float {
-	return new(big.Float).SetPrec(costResultPrecision).SetRat(r)
+	resp.Error = resp.Result.Set(ctx, numberFromRat(cost))
 }
 
 // costPricing is a pricing object with its prices as exact decimals; nil

@@ -1,0 +1,74 @@
+// Package pricing turns a model's published prices and an amount of usage
+// into a cost, in exact decimal arithmetic.
+//
+// Every price is taken at the decimal the API published (3e-06 is exactly
+// 3/1000000, not the binary fraction nearest to it) and every product and sum
+// is a big.Rat, so a result is the decimal a reviewer gets with pencil and
+// paper. The package knows nothing of Terraform: the provider maps its values
+// in and out, and maps the typed errors to the argument at fault.
+package pricing
+
+import (
+	"math"
+	"math/big"
+	"strconv"
+)
+
+// The pricing methods of the API, in the order its reference lists them.
+const (
+	MethodToken          = "token"
+	MethodTime           = "time"
+	MethodPerImage       = "per_image"
+	MethodPerVideoSecond = "per_video_output_second"
+)
+
+// Pricing is how a model is billed. A nil price is one the model does not
+// publish (null in the API).
+type Pricing struct {
+	// Method as the API sent it; "" when it sent none. A method this
+	// package does not know is kept, so that Estimate can say so.
+	Method string
+
+	InputPerToken      *big.Rat
+	OutputPerToken     *big.Rat
+	PerSecond          *big.Rat
+	PerImage           *big.Rat
+	PerSecondHighRes   *big.Rat
+	PerSecondWithAudio *big.Rat
+
+	// ImageGrid is cost_per_image_grid: quality -> resolution -> price.
+	ImageGrid map[string]map[string]*big.Rat
+	// PerSecondByResolution is cost_per_second_by_resolution.
+	PerSecondByResolution map[string]*big.Rat
+}
+
+// Price returns the exact decimal a price was published as: the shortest
+// decimal that reads back as f. field names the price for the error that
+// NaN and ±Inf, which have no decimal, get.
+func Price(field string, f float64) (*big.Rat, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, &PricingError{Field: field, msg: "pricing." + field + " must be a finite number, got " +
+			strconv.FormatFloat(f, 'g', -1, 64)}
+	}
+	r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+	return r, nil
+}
+
+// secondsPerHour turns a price per second into a price per hour.
+var secondsPerHour = big.NewRat(3600, 1)
+
+// CostPerHour is what an hour of a running deployment of the model costs:
+// cost_per_second × 3600.
+//
+// A model is billed by time when its method is "time" and it publishes a
+// cost_per_second: the API bills a custom (fine-tuned) deployment for every
+// second it is up, whether or not it serves requests, and prices it that way.
+// Every other method bills by use (tokens, images, seconds of video
+// produced), so being up has no price of its own and billedByTime is false,
+// as it is for a "time" model that publishes no cost_per_second.
+func CostPerHour(p Pricing) (perHour *big.Rat, billedByTime bool) {
+	if p.Method != MethodTime || p.PerSecond == nil {
+		return nil, false
+	}
+	return new(big.Rat).Mul(p.PerSecond, secondsPerHour), true
+}
