@@ -39,10 +39,6 @@ const (
 	defaultPollInterval   = 10 * time.Second
 	minPollInterval       = time.Second
 	maxPollInterval       = 10 * time.Minute
-	// firstPollInterval is the first pause of a wait; pauses then grow to
-	// poll_interval, so short deployments are seen settling quickly while
-	// long ones cost few requests.
-	firstPollInterval = time.Second
 )
 
 var (
