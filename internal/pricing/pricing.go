@@ -9,8 +9,10 @@
 package pricing
 
 import (
+	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 )
 
@@ -47,11 +49,61 @@ type Pricing struct {
 // NaN and ±Inf, which have no decimal, get.
 func Price(field string, f float64) (*big.Rat, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, &PricingError{Field: field, msg: "pricing." + field + " must be a finite number, got " +
-			strconv.FormatFloat(f, 'g', -1, 64)}
+		return nil, pricingError(field, "pricing.%s must be a finite number, got %v", field, f)
 	}
 	r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
 	return r, nil
+}
+
+// Validate reports a negative price, naming it.
+func (p Pricing) Validate() error {
+	for _, f := range []struct {
+		field string
+		price *big.Rat
+	}{
+		{"input_cost_per_token", p.InputPerToken},
+		{"output_cost_per_token", p.OutputPerToken},
+		{"cost_per_second", p.PerSecond},
+		{"cost_per_image", p.PerImage},
+		{"cost_per_second_high_res", p.PerSecondHighRes},
+		{"cost_per_second_with_audio", p.PerSecondWithAudio},
+	} {
+		if err := nonNegative(f.field, f.price); err != nil {
+			return err
+		}
+	}
+	for _, resolution := range sortedKeys(p.PerSecondByResolution) {
+		field := fmt.Sprintf("cost_per_second_by_resolution[%q]", resolution)
+		if err := nonNegative(field, p.PerSecondByResolution[resolution]); err != nil {
+			return err
+		}
+	}
+	for _, quality := range sortedKeys(p.ImageGrid) {
+		row := p.ImageGrid[quality]
+		for _, resolution := range sortedKeys(row) {
+			field := fmt.Sprintf("cost_per_image_grid[%q][%q]", quality, resolution)
+			if err := nonNegative(field, row[resolution]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func nonNegative(field string, price *big.Rat) error {
+	if price != nil && price.Sign() < 0 {
+		return pricingError(field, "pricing.%s must not be negative, got %s", field, decimal(price))
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // secondsPerHour turns a price per second into a price per hour.
