@@ -235,3 +235,43 @@ data "oxen_model" "m" {
 		})
 	}
 }
+
+// A 429 that asks for 7 seconds: the provider waits exactly that long (on
+// the clock it shares with the simulator), then the read succeeds.
+func TestAccFaults_retryAfterIsHonoured(t *testing.T) {
+	env := newTestEnv(t)
+	const path = "/api/ai/models/gpt-5"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: path, Status: 429, RetryAfter: "7"})
+			},
+			Config: env.config(`
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull()),
+			},
+			Check: func(*terraform.State) error {
+				var reads []oxensim.Request
+				for _, r := range env.sim.Requests() {
+					if r.Path == path {
+						reads = append(reads, r)
+					}
+				}
+				if len(reads) < 2 || reads[0].Status != 429 || reads[1].Status != 200 {
+					return fmt.Errorf("requests for %s: %+v, want a 429 and then a 200", path, reads)
+				}
+				gap := reads[1].Time.Sub(reads[0].Time)
+				t.Logf("the retry came %s after the 429 (Retry-After: 7), on the shared fake clock", gap)
+				if gap != 7*time.Second {
+					return fmt.Errorf("the retry came %s after the 429, want the 7s the API asked for", gap)
+				}
+				return nil
+			},
+		}},
+	})
+}
