@@ -146,13 +146,17 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"api_key": cfg.APIKey, "base_url": cfg.BaseURL, "request_timeout": cfg.RequestTimeout,
-		"max_retries": cfg.MaxRetries, "poll_interval": cfg.PollInterval,
+	// Sorted by name, so the messages come in the same order on every run.
+	for _, setting := range []struct {
+		name string
+		v    interface{ IsUnknown() bool }
+	}{
+		{"api_key", cfg.APIKey}, {"base_url", cfg.BaseURL}, {"max_retries", cfg.MaxRetries},
+		{"poll_interval", cfg.PollInterval}, {"request_timeout", cfg.RequestTimeout},
 	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Provider setting not known yet",
-				"The provider's "+name+" depends on a value that is only known after apply. "+
+		if setting.v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Provider setting not known yet",
+				"The provider's "+setting.name+" depends on a value that is only known after apply. "+
 					"Set it from a variable, a literal or the environment instead.")
 		}
 	}

@@ -1,12 +1,19 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -14,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
@@ -257,5 +265,34 @@ func TestAccProvider_untrustedCertificateFailsAtOnce(t *testing.T) {
 	})
 	if s := env.clock.Sleeps(); len(s) != 0 {
 		t.Fatalf("an untrusted certificate was retried (waits %v)", s)
+	}
+}
+
+// Settings that are unknown at plan time are reported in one order, sorted
+// by name, on every run.
+func TestProviderConfigure_unknownSettingsInStableOrder(t *testing.T) {
+	ctx := context.Background()
+	p := &OxenProvider{version: "test", clock: clock.NewFake(time.Now()), locks: newModelLocks()}
+	var sr provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	unknown := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		unknown[name] = tftypes.NewValue(at, tftypes.UnknownValue)
+	}
+	want := []string{"api_key", "base_url", "max_retries", "poll_interval", "request_timeout"}
+	for run := range 20 {
+		var resp provider.ConfigureResponse
+		p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: tftypes.NewValue(typ, unknown)}}, &resp)
+		var got []string
+		for _, d := range resp.Diagnostics {
+			if d.Summary() != "Provider setting not known yet" {
+				t.Fatalf("unexpected diagnostic %q: %s", d.Summary(), d.Detail())
+			}
+			got = append(got, d.(diag.DiagnosticWithPath).Path().String())
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("run %d reported %v, want %v", run, got, want)
+		}
 	}
 }
