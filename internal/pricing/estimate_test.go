@@ -148,6 +148,10 @@ func TestEstimate_errors(t *testing.T) {
 			"high": prices(map[string]string{"1K": "0.1", "4K": "-1.47"})}}, Usage{Images: n("1")},
 			"", `cost_per_image_grid["high"]["4K"]`, `pricing.cost_per_image_grid["high"]["4K"] must not be negative, got -1.47`},
 
+		{"nil in a table", Pricing{Method: MethodPerVideoSecond, PerSecondByResolution: map[string]*big.Rat{"480p": nil}},
+			Usage{VideoSeconds: n("1"), Resolution: s("480p")},
+			"", `cost_per_second_by_resolution["480p"]`, `pricing.cost_per_second_by_resolution["480p"] has no price`},
+
 		// token
 		{"token without counts", sonnet, Usage{},
 			"input_tokens", "", `token pricing needs usage.input_tokens, usage.output_tokens or both`},

@@ -10,7 +10,6 @@ package pricing
 
 import (
 	"fmt"
-	"math"
 	"math/big"
 	"slices"
 	"strconv"
@@ -44,15 +43,15 @@ type Pricing struct {
 	PerSecondByResolution map[string]*big.Rat
 }
 
-// Price returns the exact decimal a price was published as: the shortest
-// decimal that reads back as f. field names the price for the error that
-// NaN and ±Inf, which have no decimal, get.
-func Price(field string, f float64) (*big.Rat, error) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, pricingError(field, "pricing.%s must be a finite number, got %v", field, f)
+// Decimal returns the exact decimal a price was published as: the shortest
+// decimal that reads back as f. NaN and ±Inf, which neither JSON nor a
+// Terraform number can carry, have no decimal and give nil.
+func Decimal(f float64) *big.Rat {
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+	if !ok {
+		return nil
 	}
-	r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
-	return r, nil
+	return r
 }
 
 // Validate reports a negative price, naming it.
@@ -72,19 +71,12 @@ func (p Pricing) Validate() error {
 			return err
 		}
 	}
-	for _, resolution := range sortedKeys(p.PerSecondByResolution) {
-		field := fmt.Sprintf("cost_per_second_by_resolution[%q]", resolution)
-		if err := nonNegative(field, p.PerSecondByResolution[resolution]); err != nil {
-			return err
-		}
+	if err := validTable("cost_per_second_by_resolution", p.PerSecondByResolution); err != nil {
+		return err
 	}
 	for _, quality := range sortedKeys(p.ImageGrid) {
-		row := p.ImageGrid[quality]
-		for _, resolution := range sortedKeys(row) {
-			field := fmt.Sprintf("cost_per_image_grid[%q][%q]", quality, resolution)
-			if err := nonNegative(field, row[resolution]); err != nil {
-				return err
-			}
+		if err := validTable(fmt.Sprintf("cost_per_image_grid[%q]", quality), p.ImageGrid[quality]); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -93,6 +85,21 @@ func (p Pricing) Validate() error {
 func nonNegative(field string, price *big.Rat) error {
 	if price != nil && price.Sign() < 0 {
 		return pricingError(field, "pricing.%s must not be negative, got %s", field, decimal(price))
+	}
+	return nil
+}
+
+// validTable checks the prices of a table; an entry of a table is a price,
+// never nil (a price the model does not publish is left out).
+func validTable(field string, table map[string]*big.Rat) error {
+	for _, key := range sortedKeys(table) {
+		entry := fmt.Sprintf("%s[%q]", field, key)
+		if table[key] == nil {
+			return pricingError(entry, "pricing.%s has no price", entry)
+		}
+		if err := nonNegative(entry, table[key]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
