@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -24,10 +25,6 @@ import (
 )
 
 const defaultActivationTimeout = 30 * time.Minute
-
-// unknownTolerance is how long the hub may report "unknown" (or a status
-// this provider does not know) before a wait gives up on it.
-const unknownTolerance = 2 * time.Minute
 
 var (
 	_ resource.ResourceWithConfigure   = &ModelActivationResource{}
@@ -120,6 +117,16 @@ func (r *ModelActivationResource) Configure(_ context.Context, req resource.Conf
 	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
 }
 
+// deploymentStatus is the status the resource records for a custom model:
+// its first deployment's, and "inactive" when the hub lists no deployment
+// at all (a model never deployed is not serving and not billed).
+func deploymentStatus(m *oxen.Model) string {
+	if s := m.Status(); s != "" {
+		return s
+	}
+	return oxen.StatusInactive
+}
+
 // targetStatus is the settled status that active asks for.
 func targetStatus(active bool) string {
 	if active {
@@ -206,11 +213,6 @@ func (r *ModelActivationResource) Update(ctx context.Context, req resource.Updat
 	r.apply(ctx, &plan, timeout, &resp.State, &resp.Diagnostics)
 }
 
-// stateSetter is the part of tfsdk.State that apply writes to.
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
-}
-
 // apply brings the deployment to the planned status and records the
 // outcome. Once a request that may change the deployment has been sent, the
 // model is recorded in state whatever happens next, so nothing billable is
@@ -222,7 +224,7 @@ type stateSetter interface {
 // planned one when apply succeeds, so the state keeps the planned status
 // while deployments holds the real one; the next refresh reads the real
 // status and the plan then finishes the wait without another request.
-func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivationModel, timeout time.Duration, state stateSetter, diags *diag.Diagnostics) {
+func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivationModel, timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) {
 	modelID := plan.ModelID.ValueString()
 	want := plan.Active.ValueBool()
 	m, sent, err := r.converge(ctx, modelID, want, timeout)
@@ -239,7 +241,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 		plan.Deployments = deploymentsValue(ctx, m.Deployments, diags)
 	}
 	if !interrupted {
-		plan.Status = types.StringValue(m.Status())
+		plan.Status = types.StringValue(deploymentStatus(m))
 	}
 	diags.Append(state.Set(ctx, plan)...)
 	switch {
@@ -276,8 +278,12 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 	if !wantActive {
 		heading = oxen.StatusDeactivating
 	}
+	s := deploymentStatus(m)
+	if s == target {
+		return m, false, nil
+	}
 	sent := false
-	if s := m.Status(); s != target && s != heading {
+	if s != heading {
 		tflog.Info(ctx, "changing model deployment", map[string]any{"model_id": modelID, "from": s, "to": target})
 		change := client.ActivateModel
 		if !wantActive {
@@ -301,30 +307,26 @@ func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, 
 	if last != nil && last.Status() == target {
 		return last, nil
 	}
-	m, _, err := waiter.Wait(ctx, waiter.Config[*oxen.Model]{
+	polls := 0
+	m, err := waiter.Wait(ctx, waiter.Config[*oxen.Model]{
 		Subject: fmt.Sprintf("deployment of model %q", modelID),
 		Poll: func(ctx context.Context) (*oxen.Model, string, error) {
+			polls++
 			m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
 			if err != nil {
 				return nil, "", err
 			}
+			tflog.Debug(ctx, "polled model deployment", map[string]any{"model_id": modelID, "poll": polls, "status": m.Status()})
 			return m, m.Status(), nil
 		},
-		Target:           []string{target},
-		Pending:          []string{heading},
-		Failure:          []string{oxen.StatusError},
-		Unknown:          []string{oxen.StatusUnknown},
-		UnknownTolerance: unknownTolerance,
-		Timeout:          timeout,
-		InitialInterval:  firstPollInterval,
-		MaxInterval:      r.data.pollInterval,
-		Clock:            r.data.clock,
-		RetryAfter:       serverRequestedWait,
-		OnPoll: func(attempt int, state string, elapsed time.Duration) {
-			tflog.Debug(ctx, "polled model deployment", map[string]any{
-				"model_id": modelID, "poll": attempt, "status": state, "elapsed": elapsed.String(),
-			})
-		},
+		Target:      target,
+		Pending:     []string{heading},
+		Failure:     []string{oxen.StatusError},
+		Unknown:     []string{oxen.StatusUnknown},
+		Timeout:     timeout,
+		MaxInterval: r.data.pollInterval,
+		Clock:       r.data.clock,
+		RetryAfter:  serverRequestedWait,
 	})
 	if m == nil {
 		m = last
@@ -387,7 +389,7 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 
-	status := m.Status()
+	status := deploymentStatus(m)
 	state.ID = types.StringValue(modelID)
 	state.Status = types.StringValue(status)
 	state.Deployments = deploymentsValue(ctx, m.Deployments, &resp.Diagnostics)
