@@ -47,7 +47,6 @@ if ((rc != 0)); then
 	else
 		tail -n 60 "$log" # a build error or a panic: no test result lines
 	fi
-	grep '^--- FAIL' "$log" || true
 fi
 if ((skipped > 0)) && [[ -n "${ACC_SHOW_SKIPS:-}" ]]; then
 	grep -A1 '^--- SKIP' "$log" | grep -v '^--$' || true
