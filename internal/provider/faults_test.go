@@ -16,6 +16,15 @@ import (
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
+// gpt5Lookup reads one base model; gpt5WasRead checks that it was read.
+const gpt5Lookup = `
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`
+
+var gpt5WasRead = statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull())
+
 // Transient faults that the retry policy absorbs: the read succeeds, and
 // the simulator proves the faults really happened.
 func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
@@ -37,13 +46,9 @@ func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
 				ProtoV6ProviderFactories: env.factories(),
 				Steps: []resource.TestStep{{
 					PreConfig: func() { env.sim.InjectFault(fault) },
-					Config: env.config(`
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`),
+					Config: env.config(gpt5Lookup),
 					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull()),
+						gpt5WasRead,
 					},
 					Check: func(*terraform.State) error {
 						if n := env.sim.PendingFaults(); n != 0 {
@@ -63,11 +68,7 @@ func TestAccFaults_persistentRateLimitIsAClearError(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "2", Times: -1}) },
-			Config: env.config(`
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`),
+			Config: env.config(gpt5Lookup),
 			ExpectError: wrapped(`Could not read model "gpt-5" .* 429 Too Many Requests: Rate limit exceeded, retry later (request id req_ .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
 		}},
 	})
@@ -97,11 +98,7 @@ data "oxen_model" "m" {
 			ExpectError: wrapped(`Could not read model "gpt-5" .* timeout .* after 3 attempts`),
 		}, {
 			PreConfig: func() { env.sim.ClearFaults() },
-			Config: env.config(`
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`),
+			Config: env.config(gpt5Lookup),
 		}},
 	})
 }
@@ -164,11 +161,7 @@ func TestAccFaults_statusStuckInUnknown(t *testing.T) {
 func TestAccFaults_adviceFitsTheCause(t *testing.T) {
 	const model = "my-custom-model"
 	activate := activationConfig("bot", model, "")
-	lookup := `
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`
+	lookup := gpt5Lookup
 	cases := []struct {
 		name   string
 		fault  oxensim.Fault
@@ -247,13 +240,9 @@ func TestAccFaults_retryAfterIsHonoured(t *testing.T) {
 			PreConfig: func() {
 				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: path, Status: 429, RetryAfter: "7"})
 			},
-			Config: env.config(`
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`),
+			Config: env.config(gpt5Lookup),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull()),
+				gpt5WasRead,
 			},
 			Check: func(*terraform.State) error {
 				var reads []oxensim.Request
