@@ -132,7 +132,9 @@ func New(opts Options) *Server {
 // AddModel adds a model object to the catalog. It must be a JSON object
 // with the four required members (id, object, created, owned_by) and an id
 // not yet in use. A custom model (model_type "custom") takes its initial
-// status from deployments[0].status, "inactive" when absent. The model may
+// status from deployments[0].status, "inactive" when absent; an empty
+// deployments list is a model never deployed, served with no deployment
+// until it is first activated. The model may
 // carry a "_sim" member with a hidden "provider" (for ?provider_name=) and
 // "uuid"; it is not served.
 func (s *Server) AddModel(raw json.RawMessage) error {
@@ -223,8 +225,8 @@ func (s *Server) customLocked(id string) (*model, error) {
 }
 
 // Status returns the true deployment status of a model now, per the clock
-// (what a live read would answer). It is "" for a base model; ok is false
-// when there is no such model.
+// (what a live read would answer). It is "" for a base model and for a
+// custom model never deployed; ok is false when there is no such model.
 func (s *Server) Status(id string) (status string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -552,7 +554,7 @@ func (s *Server) transition(w http.ResponseWriter, id string, activate, authed b
 			m.state, m.since = StatusDeploying, s.clk.Now()
 		}
 	} else {
-		if now != StatusInactive && now != StatusDeactivating {
+		if now != StatusInactive && now != StatusDeactivating && now != neverDeployed {
 			m.state, m.since = StatusDeactivating, s.clk.Now()
 		}
 	}

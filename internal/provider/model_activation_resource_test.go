@@ -215,8 +215,9 @@ func TestAccModelActivation_deploymentError(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			Config:      env.config(activationConfig("bot", model, "")),
-			ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* run apply again to retry`),
+			Config: env.config(activationConfig("bot", model, "")),
+			ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* ` +
+				"fix the cause. .* To retry without starting over, run `terraform untaint`"),
 		}, {
 			// The failed deployment stayed in state (tainted): the next apply
 			// replaces it and this time the deployment comes up.
@@ -227,33 +228,6 @@ func TestAccModelActivation_deploymentError(t *testing.T) {
 				},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
-		}},
-	})
-}
-
-func TestAccModelActivation_timeoutKeepsState(t *testing.T) {
-	env := newTestEnv(t)
-	const model = "acc-custom-2"
-	addr := "oxen_model_activation.slow"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectSimStatus(model, "inactive"),
-		Steps: []resource.TestStep{{
-			// The deployment takes 60s; a 30s create timeout runs out first.
-			Config: env.config(activationConfig("slow", model, `  timeouts {
-    create = "30s"
-  }`)),
-			ExpectError: wrapped(`Timed out waiting for model "acc-custom-2" .* still "deploying" after 30s .* raise the timeouts block`),
-		}, {
-			// The deployment was recorded (tainted), so nothing is orphaned:
-			// the next apply replaces it and waits for the end.
-			Config: env.config(activationConfig("slow", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
 		}},
 	})
 }

@@ -2,12 +2,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -54,17 +58,20 @@ func (d *ModelsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists models of the Oxen catalog, filtered by developer, fine-tuning action, " +
 			"serving provider, name search, model type, endpoint or modality. Results are sorted by id so that " +
-			"plans stay stable. One API request per read.",
+			"plans stay stable. One API request per read. A filter value that matches none of the listed " +
+			"models gives a warning naming the values they have, so a typo does not empty the list silently.",
 		Attributes: map[string]schema.Attribute{
 			"developer_name": filter("Only models of this developer, such as `Anthropic` (case-insensitive)."),
 			"action":         filter("Only models that support this fine-tuning action."),
 			"provider_name": filter("Only models served by this provider. Cannot be combined with `search`.",
 				stringvalidator.ConflictsWith(path.MatchRoot("search"))),
-			"search":          filter("Only models whose name matches this text, using the hub's search."),
-			"model_type":      filter("Only models of this type: `base` or `custom`."),
-			"endpoint":        filter("Only models called through this endpoint, such as `/images/generate`."),
-			"input_modality":  filter("Only models that accept this input modality, such as `image`."),
-			"output_modality": filter("Only models that produce this output modality, such as `video`."),
+			"search": filter("Only models whose name matches this text, using the hub's search."),
+			"model_type": filter("Only models of this type: `base` or `custom` (case-insensitive; any other "+
+				"value is an error at plan time).", stringvalidator.OneOfCaseInsensitive("base", "custom")),
+			"endpoint": filter("Only models called through this endpoint, such as `/images/generate` " +
+				"(case-insensitive; the leading `/` may be left out)."),
+			"input_modality":  filter("Only models that accept this input modality, such as `image` (case-insensitive)."),
+			"output_modality": filter("Only models that produce this output modality, such as `video` (case-insensitive)."),
 			"ids": schema.ListAttribute{
 				Computed:            true,
 				ElementType:         types.StringType,
@@ -121,12 +128,8 @@ func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		inputModality:  cfg.InputModality.ValueString(),
 		outputModality: cfg.OutputModality.ValueString(),
 	}
-	kept := make([]*oxen.Model, 0, len(models))
-	for i := range models {
-		if f.matches(&models[i]) {
-			kept = append(kept, &models[i])
-		}
-	}
+	kept, diags := f.apply(models, d.data.hasAPIKey)
+	resp.Diagnostics.Append(diags...)
 	slices.SortFunc(kept, func(a, b *oxen.Model) int { return strings.Compare(a.ID, b.ID) })
 
 	ids := make([]tftypes.Value, len(kept))
@@ -151,29 +154,148 @@ func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 }
 
 // modelFilter holds the filters applied on the provider's side. Empty
-// fields match everything.
+// fields match everything. Every text filter ignores case, as the hub's own
+// developer_name filter does, and an endpoint may leave out its leading
+// slash.
 type modelFilter struct {
 	developer, action, modelType, endpoint, inputModality, outputModality string
 }
 
-func (f modelFilter) matches(m *oxen.Model) bool {
-	if f.developer != "" && (m.Developer == nil || !strings.EqualFold(m.Developer.Name, f.developer)) {
-		return false
+// filterCheck is one filter: the argument that sets it, its value and the
+// values a model has for it.
+type filterCheck struct {
+	arg    string
+	want   string
+	values func(m *oxen.Model) []string
+	// equal compares a model's value with the wanted one.
+	equal func(have, want string) bool
+}
+
+func optional(s *string) []string {
+	if s == nil {
+		return nil
 	}
-	if f.action != "" && (m.FineTuning == nil || !slices.Contains(m.FineTuning.Actions, f.action)) {
-		return false
+	return []string{*s}
+}
+
+// sameEndpoint compares endpoints as paths: case and a missing leading slash
+// do not count, so "images/generate" finds "/images/generate".
+func sameEndpoint(have, want string) bool {
+	return strings.EqualFold(strings.TrimPrefix(have, "/"), strings.TrimPrefix(want, "/"))
+}
+
+// checks lists the filters that are set.
+func (f modelFilter) checks() []filterCheck {
+	all := []filterCheck{
+		{"developer_name", f.developer, func(m *oxen.Model) []string {
+			if m.Developer == nil {
+				return nil
+			}
+			return []string{m.Developer.Name}
+		}, strings.EqualFold},
+		// Fine-tuning action names are the hub's identifiers, matched
+		// exactly as its own action filter does.
+		{"action", f.action, func(m *oxen.Model) []string {
+			if m.FineTuning == nil {
+				return nil
+			}
+			return m.FineTuning.Actions
+		}, func(have, want string) bool { return have == want }},
+		{"model_type", f.modelType, func(m *oxen.Model) []string { return optional(m.ModelType) }, strings.EqualFold},
+		{"endpoint", f.endpoint, func(m *oxen.Model) []string { return optional(m.Endpoint) }, sameEndpoint},
+		{"input_modality", f.inputModality, func(m *oxen.Model) []string {
+			if m.Capabilities == nil {
+				return nil
+			}
+			return m.Capabilities.Input
+		}, strings.EqualFold},
+		{"output_modality", f.outputModality, func(m *oxen.Model) []string {
+			if m.Capabilities == nil {
+				return nil
+			}
+			return m.Capabilities.Output
+		}, strings.EqualFold},
 	}
-	if f.modelType != "" && (m.ModelType == nil || *m.ModelType != f.modelType) {
-		return false
+	set := all[:0]
+	for _, c := range all {
+		if c.want != "" {
+			set = append(set, c)
+		}
 	}
-	if f.endpoint != "" && (m.Endpoint == nil || *m.Endpoint != f.endpoint) {
-		return false
+	return set
+}
+
+func (c filterCheck) matches(m *oxen.Model) bool {
+	return slices.ContainsFunc(c.values(m), func(have string) bool { return c.equal(have, c.want) })
+}
+
+// apply returns the models that pass every filter, and a warning for each
+// filter that no model passes on its own: a misspelt value would otherwise
+// empty the list without a word, and a for_each over it would plan to
+// destroy everything made from it.
+func (f modelFilter) apply(models []oxen.Model, hasAPIKey bool) ([]*oxen.Model, diag.Diagnostics) {
+	checks := f.checks()
+	kept := make([]*oxen.Model, 0, len(models))
+	matched := make([]bool, len(checks))
+	for i := range models {
+		m := &models[i]
+		all := true
+		for j, c := range checks {
+			if c.matches(m) {
+				matched[j] = true
+			} else {
+				all = false
+			}
+		}
+		if all {
+			kept = append(kept, m)
+		}
 	}
-	if f.inputModality != "" && (m.Capabilities == nil || !slices.Contains(m.Capabilities.Input, f.inputModality)) {
-		return false
+	var diags diag.Diagnostics
+	if len(models) == 0 {
+		// Nothing was listed, so no filter value can be told apart from a
+		// typo.
+		return kept, diags
 	}
-	if f.outputModality != "" && (m.Capabilities == nil || !slices.Contains(m.Capabilities.Output, f.outputModality)) {
-		return false
+	for j, c := range checks {
+		if !matched[j] {
+			diags.AddAttributeWarning(path.Root(c.arg), "No model matches "+c.arg+" = "+strconv.Quote(c.want),
+				noMatchDetail(c, models, hasAPIKey))
+		}
 	}
-	return true
+	return kept, diags
+}
+
+// maxListedValues bounds the values a warning lists, for a large catalog.
+const maxListedValues = 20
+
+func noMatchDetail(c filterCheck, models []oxen.Model, hasAPIKey bool) string {
+	seen := map[string]bool{}
+	for i := range models {
+		for _, v := range c.values(&models[i]) {
+			seen[v] = true
+		}
+	}
+	values := slices.Sorted(maps.Keys(seen))
+	var b strings.Builder
+	fmt.Fprintf(&b, "None of the %d models listed has %s %q, so ids and models are empty. ", len(models), c.arg, c.want)
+	switch {
+	case len(values) == 0:
+		fmt.Fprintf(&b, "None of them has any %s.", c.arg)
+	default:
+		quoted := make([]string, 0, min(len(values), maxListedValues))
+		for _, v := range values[:min(len(values), maxListedValues)] {
+			quoted = append(quoted, strconv.Quote(v))
+		}
+		fmt.Fprintf(&b, "The values they have: %s", strings.Join(quoted, ", "))
+		if n := len(values) - maxListedValues; n > 0 {
+			fmt.Fprintf(&b, " and %d more", n)
+		}
+		b.WriteString(".")
+	}
+	if c.arg == "model_type" && strings.EqualFold(c.want, "custom") && !hasAPIKey {
+		b.WriteString(" Custom models are listed only to a caller with an API key: set api_key or " + envAPIKey + ".")
+	}
+	b.WriteString(" Check the spelling: a for_each over this list plans to destroy every instance it made.")
+	return b.String()
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -148,6 +151,13 @@ data "oxen_models" "x" {
 }
 `),
 			ExpectError: wrapped(`Attribute developer_name string length must be at least 1`),
+		}, {
+			Config: env.config(`
+data "oxen_models" "x" {
+  model_type = "fine-tuned"
+}
+`),
+			ExpectError: wrapped(`Attribute model_type value must be one of: ["base" "custom"], got: "fine-tuned"`),
 		}},
 	})
 	if n := len(env.sim.Requests()); n != 0 {
@@ -223,6 +233,182 @@ data "oxen_models" "d" {
 				}
 				return nil
 			},
+		}},
+	})
+}
+
+// diagnosticsServer keeps the diagnostics of every data source read, as
+// Terraform receives them, so a test can check the warnings a user sees.
+type diagnosticsServer struct {
+	tfprotov6.ProviderServer
+	mu    *sync.Mutex
+	diags *[]*tfprotov6.Diagnostic
+}
+
+func (s diagnosticsServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		s.mu.Lock()
+		*s.diags = append(*s.diags, resp.Diagnostics...)
+		s.mu.Unlock()
+	}
+	return resp, err
+}
+
+// readDiagnostics serves the provider behind a diagnosticsServer; the
+// returned function lists what was seen so far.
+func (e *testEnv) readDiagnostics() (map[string]func() (tfprotov6.ProviderServer, error), func() []*tfprotov6.Diagnostic) {
+	var mu sync.Mutex
+	var diags []*tfprotov6.Diagnostic
+	factories := e.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		return diagnosticsServer{ProviderServer: s, mu: &mu, diags: &diags}
+	})
+	return factories, func() []*tfprotov6.Diagnostic {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(diags)
+	}
+}
+
+// expectDiagnostics checks that the reads returned exactly want, in any
+// order, comparing severity, summary, detail and the argument named.
+func expectDiagnostics(seen func() []*tfprotov6.Diagnostic, want ...*tfprotov6.Diagnostic) func(*terraform.State) error {
+	describe := func(d *tfprotov6.Diagnostic) string {
+		return fmt.Sprintf("%v %q at %v: %q", d.Severity, d.Summary, d.Attribute, d.Detail)
+	}
+	return func(*terraform.State) error {
+		var got, exp []string
+		for _, d := range seen() {
+			got = append(got, describe(d))
+		}
+		for _, d := range want {
+			exp = append(exp, describe(d))
+		}
+		slices.Sort(got)
+		slices.Sort(exp)
+		if !slices.Equal(got, exp) {
+			return fmt.Errorf("diagnostics of the reads:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(exp, "\n"))
+		}
+		return nil
+	}
+}
+
+func filterWarning(arg, summary, detail string) *tfprotov6.Diagnostic {
+	return &tfprotov6.Diagnostic{
+		Severity:  tfprotov6.DiagnosticSeverityWarning,
+		Summary:   summary,
+		Detail:    detail,
+		Attribute: tftypes.NewAttributePath().WithAttributeName(arg),
+	}
+}
+
+// The client-side filters match whatever the case, and an endpoint without
+// its leading slash, so that neither empties the list by surprise.
+func TestAccModelsDataSource_filtersIgnoreCase(t *testing.T) {
+	env := newTestEnv(t)
+	factories, seen := env.readDiagnostics()
+	cfg := env.config(`
+data "oxen_models" "custom_images" {
+  model_type = "Custom"
+  endpoint   = "images/generate"
+}
+data "oxen_models" "base_video" {
+  model_type      = "BASE"
+  input_modality  = "Text"
+  output_modality = "VIDEO"
+}
+data "oxen_models" "chat" {
+  endpoint = "/Chat/Completions"
+  search   = "claude"
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				idsAre("data.oxen_models.custom_images", "acc-custom-5", "acc-custom-6", "product-shots-lora"),
+				idsAre("data.oxen_models.base_video", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video",
+					"seedance-1-pro", "sora-2-pro", "veo-3-1", "wan-2-2-text-to-video"),
+				idsAre("data.oxen_models.chat", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
+				// The filter's value is kept as written: the state agrees
+				// with the configuration.
+				statecheck.ExpectKnownValue("data.oxen_models.custom_images", tfjsonpath.New("endpoint"),
+					knownvalue.StringExact("images/generate")),
+			},
+			Check: expectDiagnostics(seen),
+		},
+			planIsEmpty(cfg),
+		},
+	})
+}
+
+// A filter value that matches no listed model says so, naming the values
+// the catalog has, instead of silently emptying the list.
+func TestAccModelsDataSource_filterMatchingNothingWarns(t *testing.T) {
+	env := newTestEnv(t)
+	factories, seen := env.readDiagnostics()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+data "oxen_models" "typo" {
+  endpoint = "/image/generate"
+}
+data "oxen_models" "modality" {
+  model_type     = "base"
+  input_modality = "txt"
+}
+data "oxen_models" "searched" {
+  search         = "kling"
+  developer_name = "Klingg"
+}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_models.typo", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue("data.oxen_models.modality", tfjsonpath.New("models"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue("data.oxen_models.searched", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+			},
+			Check: expectDiagnostics(seen,
+				filterWarning("endpoint", `No model matches endpoint = "/image/generate"`,
+					`None of the 38 models listed has endpoint "/image/generate", so ids and models are empty. `+
+						`The values they have: "/chat/completions", "/images/generate", "/videos/generate". `+
+						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+				filterWarning("input_modality", `No model matches input_modality = "txt"`,
+					`None of the 38 models listed has input_modality "txt", so ids and models are empty. `+
+						`The values they have: "audio", "image", "text", "video". `+
+						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+				filterWarning("developer_name", `No model matches developer_name = "Klingg"`,
+					`None of the 2 models listed has developer_name "Klingg", so ids and models are empty. `+
+						`The values they have: "Kling". `+
+						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+			),
+		}},
+	})
+}
+
+// Without a key the hub lists no custom model: the warning says why.
+func TestAccModelsDataSource_customWithoutKeyWarns(t *testing.T) {
+	env := newTestEnv(t)
+	factories, seen := env.readDiagnostics()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.configWithKey("", `
+data "oxen_models" "custom" {
+  model_type = "custom"
+}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_models.custom", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+			},
+			Check: expectDiagnostics(seen,
+				filterWarning("model_type", `No model matches model_type = "custom"`,
+					`None of the 24 models listed has model_type "custom", so ids and models are empty. `+
+						`The values they have: "base". Custom models are listed only to a caller with an API key: `+
+						`set api_key or OXEN_API_KEY. `+
+						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+			),
 		}},
 	})
 }

@@ -34,7 +34,10 @@ output "cheapest_video_model" {
   value = [for id, rate in local.video_rates : id if rate == min(values(local.video_rates)...)][0]
 }
 
-# The team's own fine-tuned models and their deployment status.
+# The team's own fine-tuned models and their deployment status. Filters
+# ignore case; a value that matches no listed model (a typo such as
+# "/image/generate") gives a warning that names the values the catalog has,
+# rather than an empty list nobody notices.
 data "oxen_models" "custom" {
   model_type = "custom"
 }
