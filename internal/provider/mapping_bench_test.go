@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -55,7 +55,7 @@ func mapModels(b *testing.B, models []*oxen.Model) (ids, objs tftypes.Value) {
 func BenchmarkMapModels5000(b *testing.B) {
 	models := benchModels(b)
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", len(models))
+	p := perunit.Start(b, "model", len(models))
 	for b.Loop() {
 		mapModels(b, models)
 	}
@@ -76,7 +76,7 @@ func BenchmarkModelsStateEncode5000(b *testing.B) {
 	}
 	typ := sresp.Schema.Type().TerraformType(ctx)
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", len(models))
+	p := perunit.Start(b, "model", len(models))
 	for b.Loop() {
 		vals := map[string]tftypes.Value{}
 		for name, t := range typ.(tftypes.Object).AttributeTypes {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/figures"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
@@ -359,6 +360,7 @@ func TestAccModelActivation_waitFigures(t *testing.T) {
 						}
 						t.Logf("%s deployment: %d live status requests (plan and apply included), apply returned %s after it settled",
 							c.deploy, live, late)
+						figures.Record(t, figures.Wait{Deploy: c.deploy, LiveStatusRequests: live, Late: late})
 						if late < 0 || late > c.maxLate {
 							return fmt.Errorf("apply returned %s after the deployment settled, want at most %s", late, c.maxLate)
 						}
