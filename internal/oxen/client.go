@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
@@ -22,7 +23,9 @@ const (
 	DefaultRequestTimeout = 60 * time.Second
 	DefaultRetryWaitMin   = 1 * time.Second
 	DefaultRetryWaitMax   = 30 * time.Second
-	DefaultUserAgent      = "oxen-go-client"
+	// DefaultRefusedRetryBudget bounds the retries of refused connections.
+	DefaultRefusedRetryBudget = 10 * time.Second
+	DefaultUserAgent          = "oxen-go-client"
 )
 
 // Body size bounds: a successful answer may be the whole catalog; an error
@@ -36,7 +39,9 @@ const (
 type Config struct {
 	// BaseURL is the hub's root URL, such as https://hub.oxen.ai. See ParseBaseURL.
 	BaseURL string
-	// APIKey is sent as a bearer token. Empty means unauthenticated requests.
+	// APIKey is sent as a bearer token, without surrounding whitespace (a
+	// key read from a file ends in a line break). Empty means
+	// unauthenticated requests.
 	APIKey string
 	// RequestTimeout bounds one HTTP attempt (not the retries). Zero means 60s.
 	RequestTimeout time.Duration
@@ -47,6 +52,9 @@ type Config struct {
 	// RetryWaitMax. Zero means 1s and 30s. A Retry-After header overrides them.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
+	// RefusedRetryBudget is how long, on Clock from the first attempt, a
+	// call keeps retrying connections that are refused. Zero means 10s.
+	RefusedRetryBudget time.Duration
 	// UserAgent is sent on every request.
 	UserAgent string
 	// Logger receives one entry per request and per response, with the
@@ -106,8 +114,13 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("request timeout must not be negative, got %s", cfg.RequestTimeout)
 	case cfg.MaxRetries < 0:
 		return nil, fmt.Errorf("max retries must not be negative, got %d", cfg.MaxRetries)
-	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
-		return nil, fmt.Errorf("retry waits must not be negative, got min %s and max %s", cfg.RetryWaitMin, cfg.RetryWaitMax)
+	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.RefusedRetryBudget < 0:
+		return nil, fmt.Errorf("retry waits must not be negative, got min %s, max %s and refused budget %s",
+			cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.RefusedRetryBudget)
+	}
+	cfg.APIKey = strings.TrimSpace(cfg.APIKey)
+	if i := invalidHeaderByte(cfg.APIKey); i >= 0 {
+		return nil, invalidKeyError{at: i + 1, length: len(cfg.APIKey)}
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
@@ -118,9 +131,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryWaitMax == 0 {
 		cfg.RetryWaitMax = DefaultRetryWaitMax
 	}
+	if cfg.RefusedRetryBudget == 0 {
+		cfg.RefusedRetryBudget = DefaultRefusedRetryBudget
+	}
 	cfg.RetryWaitMax = max(cfg.RetryWaitMax, cfg.RetryWaitMin)
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
+	}
+	if i := invalidHeaderByte(cfg.UserAgent); i >= 0 {
+		return nil, fmt.Errorf("user agent %q holds a control character at byte %d", cfg.UserAgent, i+1)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real()
@@ -140,11 +159,40 @@ func New(cfg Config) (*Client, error) {
 	if hc.Transport == nil {
 		hc.Transport = newTransport()
 	}
+	if hc.CheckRedirect == nil {
+		hc.CheckRedirect = checkRedirect
+	}
 	if cfg.Logger != nil {
 		hc.Transport = &loggingTransport{next: hc.Transport, out: c.log}
 	}
 	c.http = &hc
 	return c, nil
+}
+
+// ErrInvalidAPIKey is wrapped by the error New returns for a key that
+// cannot be sent.
+var ErrInvalidAPIKey = errors.New("invalid API key")
+
+// invalidKeyError says where a key goes wrong without quoting any of it.
+type invalidKeyError struct{ at, length int }
+
+func (e invalidKeyError) Error() string {
+	return fmt.Sprintf("the API key holds a control character (such as a line break) at byte %d of %d, "+
+		"which cannot be sent in an HTTP header; only whitespace around the key is removed", e.at, e.length)
+}
+
+func (invalidKeyError) Is(target error) bool { return target == ErrInvalidAPIKey }
+
+// invalidHeaderByte returns the index of the first byte that may not appear
+// in an HTTP header value (a control character other than tab), or -1.
+// Checking once here means no request can fail on it later.
+func invalidHeaderByte(v string) int {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
+			return i
+		}
+	}
+	return -1
 }
 
 // newTransport is the default transport: the standard one, with enough idle
@@ -252,6 +300,7 @@ func requestIDSuffix(id string) string {
 // everything at once.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values) (*response, error) {
 	u := endpoint(c.base, path, q).String()
+	start := c.clock.Now()
 	for attempt := 1; ; attempt++ {
 		resp, err := c.attempt(ctx, method, path, u, attempt)
 		if err == nil {
@@ -260,13 +309,10 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values) (*re
 		if ctx.Err() != nil {
 			return nil, c.cancelled(ctx, method, path, attempt, err)
 		}
-		wait, retry, reason := c.retryWait(attempt, err)
+		wait, retry, note := c.retryWait(attempt, start, err)
 		if !retry {
-			switch {
-			case reason != "" && attempt > 1:
-				err = fmt.Errorf("%w (%s after %s)", err, reason, plural(attempt, "attempt"))
-			case reason != "" && reason != "retries exhausted":
-				err = fmt.Errorf("%w (%s)", err, reason)
+			if note != "" {
+				err = fmt.Errorf("%w (%s)", err, note)
 			}
 			return nil, err
 		}
@@ -275,7 +321,7 @@ func (c *Client) do(ctx context.Context, method, path string, q url.Values) (*re
 			"url":     u,
 			"attempt": attempt,
 			"wait_ms": wait.Milliseconds(),
-			"reason":  reason,
+			"reason":  note,
 			"error":   err,
 		})
 		if serr := c.sleep(ctx, wait); serr != nil {
@@ -336,7 +382,7 @@ func (c *Client) attempt(ctx context.Context, method, path, u string, n int) (*r
 	}
 
 	if resp.ContentLength > c.maxBody {
-		return nil, &transportError{method: method, path: path,
+		return nil, &transportError{method: method, path: path, kind: KindUnexpectedResponse,
 			err: fmt.Errorf("response body of %d bytes exceeds the %d byte limit", resp.ContentLength, c.maxBody)}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
@@ -346,25 +392,37 @@ func (c *Client) attempt(ctx context.Context, method, path, u string, n int) (*r
 			resp.StatusCode, http.StatusText(resp.StatusCode), requestIDSuffix(sanitize(requestID, 200)), err))
 	}
 	if int64(len(body)) > c.maxBody {
-		return nil, &transportError{method: method, path: path,
+		return nil, &transportError{method: method, path: path, kind: KindUnexpectedResponse,
 			err: fmt.Errorf("response body exceeds the %d byte limit", c.maxBody)}
 	}
 	return &response{method: method, path: path, status: resp.StatusCode, requestID: sanitize(requestID, 200), body: body}, nil
 }
 
-// transportFailure wraps an error from sending or reading, telling an
-// attempt that timed out from one that failed, and hiding the *url.Error
-// wrapper, which repeats the full URL.
+// transportFailure wraps an error from sending or reading: it classifies
+// it, says in words what it means and at which address, and hides the
+// *url.Error wrapper, which repeats the full URL.
 func (c *Client) transportFailure(actx context.Context, method, path string, err error) error {
 	if ue, ok := errors.AsType[*url.Error](err); ok && ue.Err != nil {
 		err = ue.Err
 	}
-	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+	kind := transportKind(err)
+	switch {
+	case errors.Is(actx.Err(), context.DeadlineExceeded):
 		err = fmt.Errorf("no complete answer within the request timeout of %s: %w", c.cfg.RequestTimeout, err)
-	} else if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
-		err = fmt.Errorf("network timeout: %w", err)
+	case kind == KindHostNotFound:
+		err = fmt.Errorf("the host name of %s does not resolve: %w", c.base, err)
+	case kind == KindConnectionRefused:
+		err = fmt.Errorf("%s refused the connection: %w", c.base, err)
+	case kind == KindTLS && isPlainHTTPAnswer(err):
+		err = fmt.Errorf("%s answered in plain HTTP, not TLS: %w", c.base, err)
+	case kind == KindTLS:
+		err = fmt.Errorf("the TLS certificate of %s failed verification: %w", c.base, err)
+	default:
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+			err = fmt.Errorf("network timeout: %w", err)
+		}
 	}
-	return &transportError{method: method, path: path, err: redactedError{err, c.log}, retryable: retryableTransport(err)}
+	return &transportError{method: method, path: path, kind: kind, err: redactedError{err, c.log}}
 }
 
 // redactedError keeps a cause matchable with errors.Is/As while making sure

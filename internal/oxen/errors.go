@@ -19,8 +19,57 @@ const (
 	ErrorTypeInvalidParams       = "invalid_params"
 	ErrorTypeNotFound            = "resource_not_found"
 	ErrorTypeInsufficientCredits = "insufficient_credits"
-	ErrorTypeUnknown             = "unknown_error"
 )
+
+// Kind is the cause of a failed call, as far as deciding what to tell the
+// user goes. Each kind has its own remedy; KindOf finds it.
+type Kind int
+
+const (
+	// KindOther is an error of none of the kinds below.
+	KindOther Kind = iota
+	// KindUnauthenticated: the key is missing or rejected (401).
+	KindUnauthenticated
+	// KindInsufficientCredits: the account cannot pay for the request (402).
+	KindInsufficientCredits
+	// KindForbidden: the key is valid but not allowed to do this (403).
+	KindForbidden
+	// KindNotFound: no such model (404).
+	KindNotFound
+	// KindInvalidParams: the API refused the request's parameters (400, 422).
+	KindInvalidParams
+	// KindRateLimited: too many requests (429), still so after the retries.
+	KindRateLimited
+	// KindServerError: the API failed on its side (5xx).
+	KindServerError
+	// KindHostNotFound: the base URL's host name does not resolve.
+	KindHostNotFound
+	// KindConnectionRefused: nothing accepts connections at the base URL.
+	KindConnectionRefused
+	// KindTLS: the server's certificate failed verification, or it does
+	// not speak TLS at an https URL.
+	KindTLS
+	// KindNetwork: no complete answer arrived (a reset, a timeout, a body
+	// cut off), or a redirect the client will not follow.
+	KindNetwork
+	// KindUnexpectedResponse: a successful status with a body that is not
+	// the API's JSON.
+	KindUnexpectedResponse
+)
+
+// KindOf tells the cause of an error returned by the client.
+func KindOf(err error) Kind {
+	if e, ok := AsAPIError(err); ok {
+		return e.Kind()
+	}
+	if t, ok := errors.AsType[*transportError](err); ok {
+		return t.kind
+	}
+	if errors.Is(err, ErrUnexpectedResponse) {
+		return KindUnexpectedResponse
+	}
+	return KindOther
+}
 
 // ErrUnexpectedResponse is wrapped by the error returned when a successful
 // status carries a body that cannot be read as the expected JSON.
@@ -67,29 +116,49 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// Kind reads the hub's error type first, and the status when the type
+// names no known cause.
+func (e *APIError) Kind() Kind {
+	switch e.Type {
+	case ErrorTypeUnauthenticated:
+		return KindUnauthenticated
+	case ErrorTypeInsufficientCredits:
+		return KindInsufficientCredits
+	case ErrorTypeNotFound:
+		return KindNotFound
+	case ErrorTypeInvalidParams:
+		return KindInvalidParams
+	}
+	switch {
+	case e.StatusCode == http.StatusUnauthorized:
+		return KindUnauthenticated
+	case e.StatusCode == http.StatusPaymentRequired:
+		return KindInsufficientCredits
+	case e.StatusCode == http.StatusForbidden:
+		return KindForbidden
+	case e.StatusCode == http.StatusNotFound:
+		return KindNotFound
+	case e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity:
+		return KindInvalidParams
+	case e.StatusCode == http.StatusTooManyRequests:
+		return KindRateLimited
+	case e.StatusCode >= 500:
+		return KindServerError
+	}
+	return KindOther
+}
+
 // AsAPIError finds an *APIError in err's chain.
 func AsAPIError(err error) (*APIError, bool) {
 	return errors.AsType[*APIError](err)
 }
 
 // IsNotFound reports whether err says the model (or path) does not exist.
-func IsNotFound(err error) bool {
-	e, ok := AsAPIError(err)
-	return ok && (e.StatusCode == http.StatusNotFound || e.Type == ErrorTypeNotFound)
-}
+func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
 
 // IsUnauthenticated reports whether the API refused the request for a
 // missing or invalid API key (401).
-func IsUnauthenticated(err error) bool {
-	e, ok := AsAPIError(err)
-	return ok && (e.StatusCode == http.StatusUnauthorized || e.Type == ErrorTypeUnauthenticated)
-}
-
-// IsForbidden reports whether the key is valid but not allowed (403).
-func IsForbidden(err error) bool {
-	e, ok := AsAPIError(err)
-	return ok && e.StatusCode == http.StatusForbidden
-}
+func IsUnauthenticated(err error) bool { return KindOf(err) == KindUnauthenticated }
 
 // IsRateLimited reports whether the API answered 429.
 func IsRateLimited(err error) bool {
@@ -98,15 +167,18 @@ func IsRateLimited(err error) bool {
 }
 
 // IsRetryable reports whether err is a failure that this client retries:
-// 429, 500, 502, 503, 504 or a network error. An error returned by the
-// client after its retries ran out is still reported as retryable, so a
-// caller with a longer horizon (a wait loop) may try again later.
+// 429, 500, 502, 503, 504, a refused connection, or a network error that a
+// later attempt may not meet (a reset, a timeout, a cut-off answer). An
+// error returned by the client after its retries ran out is still reported
+// as retryable, so a caller with a longer horizon (a wait loop) may try
+// again later.
 func IsRetryable(err error) bool {
 	if e, ok := AsAPIError(err); ok {
 		return retryableStatus(e.StatusCode)
 	}
-	if t, ok := errors.AsType[*transportError](err); ok {
-		return t.retryable
+	switch KindOf(err) {
+	case KindNetwork, KindConnectionRefused:
+		return true
 	}
 	return false
 }
@@ -114,8 +186,8 @@ func IsRetryable(err error) bool {
 // transportError is a request that got no complete HTTP answer.
 type transportError struct {
 	method, path string
+	kind         Kind
 	err          error
-	retryable    bool
 }
 
 func (e *transportError) Error() string {

@@ -108,26 +108,38 @@ func TestErrorHelpers(t *testing.T) {
 	forbidden := wrap(&APIError{StatusCode: 403})
 	limited := wrap(&APIError{StatusCode: 429})
 	unavailable := wrap(&APIError{StatusCode: 503})
-	network := fmt.Errorf("x: %w", &transportError{method: "GET", path: "/p", err: errors.New("connection reset"), retryable: true})
+	network := fmt.Errorf("x: %w", &transportError{method: "GET", path: "/p", err: errors.New("connection reset"), kind: KindNetwork})
+	refused := fmt.Errorf("x: %w", &transportError{method: "GET", path: "/p", err: errors.New("refused"), kind: KindConnectionRefused})
+	noHost := fmt.Errorf("x: %w", &transportError{method: "GET", path: "/p", err: errors.New("no such host"), kind: KindHostNotFound})
 	plain := errors.New("something else")
 
 	type row struct {
-		err                                             error
-		notFound, unauth, forbidden, limited, retryable bool
+		err                                  error
+		kind                                 Kind
+		notFound, unauth, limited, retryable bool
 	}
 	for name, r := range map[string]row{
-		"404":         {notFound, true, false, false, false, false},
-		"type 404":    {notFoundByType, true, false, false, false, false},
-		"401":         {unauth, false, true, false, false, false},
-		"403":         {forbidden, false, false, true, false, false},
-		"429":         {limited, false, false, false, true, true},
-		"503":         {unavailable, false, false, false, false, true},
-		"network":     {network, false, false, false, false, true},
-		"plain":       {plain, false, false, false, false, false},
-		"nil":         {nil, false, false, false, false, false},
-		"not api 501": {wrap(&APIError{StatusCode: 501}), false, false, false, false, false},
+		"404":         {notFound, KindNotFound, true, false, false, false},
+		"type 404":    {notFoundByType, KindNotFound, true, false, false, false},
+		"401":         {unauth, KindUnauthenticated, false, true, false, false},
+		"403":         {forbidden, KindForbidden, false, false, false, false},
+		"402":         {wrap(&APIError{StatusCode: 402}), KindInsufficientCredits, false, false, false, false},
+		"type 402":    {wrap(&APIError{StatusCode: 400, Type: ErrorTypeInsufficientCredits}), KindInsufficientCredits, false, false, false, false},
+		"400":         {wrap(&APIError{StatusCode: 400}), KindInvalidParams, false, false, false, false},
+		"type 422":    {wrap(&APIError{StatusCode: 422, Type: ErrorTypeInvalidParams}), KindInvalidParams, false, false, false, false},
+		"type 401":    {wrap(&APIError{StatusCode: 400, Type: ErrorTypeUnauthenticated}), KindUnauthenticated, false, true, false, false},
+		"429":         {limited, KindRateLimited, false, false, true, true},
+		"503":         {unavailable, KindServerError, false, false, false, true},
+		"409":         {wrap(&APIError{StatusCode: 409}), KindOther, false, false, false, false},
+		"network":     {network, KindNetwork, false, false, false, true},
+		"refused":     {refused, KindConnectionRefused, false, false, false, true},
+		"no host":     {noHost, KindHostNotFound, false, false, false, false},
+		"bad body":    {fmt.Errorf("x: %w", ErrUnexpectedResponse), KindUnexpectedResponse, false, false, false, false},
+		"plain":       {plain, KindOther, false, false, false, false},
+		"nil":         {nil, KindOther, false, false, false, false},
+		"not api 501": {wrap(&APIError{StatusCode: 501}), KindServerError, false, false, false, false},
 	} {
-		got := row{r.err, IsNotFound(r.err), IsUnauthenticated(r.err), IsForbidden(r.err), IsRateLimited(r.err), IsRetryable(r.err)}
+		got := row{r.err, KindOf(r.err), IsNotFound(r.err), IsUnauthenticated(r.err), IsRateLimited(r.err), IsRetryable(r.err)}
 		if got != r {
 			t.Errorf("%s: got %+v, want %+v", name, got, r)
 		}

@@ -84,11 +84,8 @@ const (
 	StatusUnknown      = "unknown"
 )
 
-// Model types documented by the API.
-const (
-	ModelTypeBase   = "base"
-	ModelTypeCustom = "custom"
-)
+// ModelTypeBase is the model_type of the catalog's base models.
+const ModelTypeBase = "base"
 
 // Status is the status of the model's first deployment, as the API reference
 // reads it, or "" when the model has no deployment (base models).

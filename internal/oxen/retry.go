@@ -3,11 +3,15 @@ package oxen
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -28,20 +32,60 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// retryableTransport tells a passing network failure (refused, reset, EOF,
-// an attempt that timed out) from one that will fail the same way every
-// time: a certificate the client does not trust, or a redirect loop.
-func retryableTransport(err error) bool {
-	if _, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
-		return false
+// errRedirect is the cause of a redirect the client refuses to follow: a
+// loop, or a jump to another scheme. A retry would be redirected the same way.
+var errRedirect = errors.New("redirect not followed")
+
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return fmt.Errorf("%w: stopped after %d redirects", errRedirect, len(via))
 	}
-	msg := err.Error()
-	for _, permanent := range []string{"stopped after", "unsupported protocol scheme", "certificate"} {
-		if strings.Contains(msg, permanent) {
-			return false
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return fmt.Errorf("%w: redirected to the %s scheme", errRedirect, req.URL.Scheme)
+	}
+	return nil
+}
+
+// transportKind tells what a request that got no complete answer means:
+// one that will fail the same way every time (a host name that does not
+// resolve, a certificate the client does not trust, a redirect it refuses)
+// from one that may pass on the next attempt.
+func transportKind(err error) Kind {
+	if errors.Is(err, errRedirect) {
+		return KindOther
+	}
+	if dns, ok := errors.AsType[*net.DNSError](err); ok {
+		if dns.IsNotFound {
+			return KindHostNotFound
 		}
+		return KindNetwork // a resolver that timed out or failed may answer next time
 	}
-	return true
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return KindConnectionRefused
+	}
+	if _, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
+		return KindTLS
+	}
+	if _, ok := errors.AsType[x509.UnknownAuthorityError](err); ok {
+		return KindTLS
+	}
+	if _, ok := errors.AsType[x509.HostnameError](err); ok {
+		return KindTLS
+	}
+	if _, ok := errors.AsType[x509.CertificateInvalidError](err); ok {
+		return KindTLS
+	}
+	if isPlainHTTPAnswer(err) {
+		return KindTLS
+	}
+	return KindNetwork
+}
+
+// isPlainHTTPAnswer reports an https request answered by a server that does
+// not speak TLS.
+func isPlainHTTPAnswer(err error) bool {
+	_, ok := errors.AsType[tls.RecordHeaderError](err)
+	return ok || errors.Is(err, http.ErrSchemeMismatch)
 }
 
 // backoff is the wait before retry number n (1 for the first retry):
@@ -61,25 +105,44 @@ func (c *Client) backoff(n int) time.Duration {
 	return half + rand.N(d-half+1)
 }
 
-// retryWait decides, after a failed attempt number `attempt`, whether to try
-// again and after how long. It is the only place where the retry policy
-// lives. The reason is for the log; when retry is false it says why not, or
-// is empty for an error that is simply final.
-func (c *Client) retryWait(attempt int, err error) (wait time.Duration, retry bool, reason string) {
+// retryWait decides, after failed attempt number attempt of a call that
+// started at start (on the client's clock), whether to try again and after
+// how long. It is the only place where the retry policy lives. When it
+// retries, note says why, for the log; when it does not, note is what the
+// caller appends to the error, empty when the error speaks for itself.
+func (c *Client) retryWait(attempt int, start time.Time, err error) (wait time.Duration, retry bool, note string) {
+	tried := plural(attempt, "attempt")
 	if !IsRetryable(err) {
 		return 0, false, ""
 	}
 	if attempt > c.cfg.MaxRetries {
-		return 0, false, "retries exhausted"
+		if attempt == 1 {
+			return 0, false, "" // retries are off: nothing to add
+		}
+		return 0, false, "retries exhausted after " + tried
 	}
 	if e, ok := AsAPIError(err); ok && e.RetryAfter > 0 {
 		if e.RetryAfter > MaxRetryAfter {
-			return 0, false, "the API asked to wait " + e.RetryAfter.String() +
+			note = "the API asked to wait " + e.RetryAfter.String() +
 				" before retrying, longer than the " + MaxRetryAfter.String() + " this client waits"
+			if attempt > 1 {
+				note += " after " + tried
+			}
+			return 0, false, note
 		}
 		return e.RetryAfter, true, "Retry-After"
 	}
-	return c.backoff(attempt), true, "backoff"
+	wait = c.backoff(attempt)
+	// A refused connection is most often a wrong address rather than a
+	// restarting server: it gets a short budget instead of every retry.
+	if KindOf(err) == KindConnectionRefused {
+		spent := c.clock.Now().Sub(start)
+		if spent+wait > c.cfg.RefusedRetryBudget {
+			return 0, false, fmt.Sprintf("gave up after %s in %s: refused connections are retried for at most %s",
+				tried, spent.Round(time.Millisecond), c.cfg.RefusedRetryBudget)
+		}
+	}
+	return wait, true, "backoff"
 }
 
 // parseRetryAfter reads a Retry-After header, either delay-seconds or an

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -196,13 +197,20 @@ func TestBodyCutMidwayRetried(t *testing.T) {
 	}
 }
 
-func TestConnectionRefusedExhausted(t *testing.T) {
+// closedPort returns an address where nothing listens: a port that was
+// just free.
+func closedPort(t *testing.T) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestConnectionRefusedExhausted(t *testing.T) {
+	addr := closedPort(t)
 	c, err := New(Config{BaseURL: "http://" + addr, APIKey: testKey, MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -319,5 +327,113 @@ func hijackClose(w http.ResponseWriter) {
 			_ = tc.SetLinger(0) // a reset, not a polite close
 		}
 		conn.Close()
+	}
+}
+
+// dialFailing is a transport whose every dial fails with err, so that DNS
+// answers can be tested without a resolver.
+func dialFailing(err error) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(context.Context, string, string) (net.Conn, error) { return nil, err },
+	}}
+}
+
+func TestFinalTransportErrorsAreNotRetried(t *testing.T) {
+	plainHTTP := newFake(t, ok2)
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(ok2))
+	t.Cleanup(tlsSrv.Close)
+	var loops atomic.Int32
+	loop := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		loops.Add(1)
+		http.Redirect(w, r, r.URL.Path, http.StatusFound)
+	})
+	noSuchHost := &net.DNSError{Err: "no such host", Name: "oxen-typo.invalid", IsNotFound: true}
+	for name, c := range map[string]struct {
+		baseURL string
+		http    *http.Client
+		kind    Kind
+		want    string
+	}{
+		"host not found": {"http://oxen-typo.invalid", dialFailing(noSuchHost), KindHostNotFound,
+			"GET /api/ai/models/m1: the host name of http://oxen-typo.invalid does not resolve: lookup oxen-typo.invalid: no such host"},
+		"untrusted certificate": {tlsSrv.URL, nil, KindTLS,
+			"GET /api/ai/models/m1: the TLS certificate of " + tlsSrv.URL + " failed verification: tls: failed to verify certificate: x509: certificate signed by unknown authority"},
+		"plain HTTP at an https URL": {strings.Replace(plainHTTP.URL, "http:", "https:", 1), nil, KindTLS,
+			"answered in plain HTTP, not TLS"},
+		"redirect loop": {loop.URL, nil, KindOther, "redirect not followed: stopped after 10 redirects"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fc := clock.NewFake(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+			cl, err := New(Config{BaseURL: c.baseURL, HTTPClient: c.http, MaxRetries: 5, Clock: fc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = cl.GetModel(context.Background(), "m1", GetOptions{})
+			if KindOf(err) != c.kind || IsRetryable(err) || err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v (kind %d), want kind %d and %q", err, KindOf(err), c.kind, c.want)
+			}
+			if strings.Contains(err.Error(), "attempts") || len(fc.Sleeps()) != 0 {
+				t.Errorf("a final error was retried: %v, waits %v", err, fc.Sleeps())
+			}
+		})
+	}
+	if n := loops.Load(); n != 10 {
+		t.Errorf("the redirect loop was followed %d times, want 10 (one attempt)", n)
+	}
+}
+
+func TestTemporaryDNSFailureRetried(t *testing.T) {
+	flaky := &net.DNSError{Err: "server misbehaving", Name: "hub.oxen.ai", IsTemporary: true}
+	fc := clock.NewFake(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+	cl, err := New(Config{BaseURL: "http://hub.oxen.ai", HTTPClient: dialFailing(flaky), MaxRetries: 3, Clock: fc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cl.GetModel(context.Background(), "m1", GetOptions{})
+	if KindOf(err) != KindNetwork || !strings.Contains(err.Error(), "server misbehaving (retries exhausted after 4 attempts)") {
+		t.Errorf("err = %v", err)
+	}
+	if n := len(fc.Sleeps()); n != 3 {
+		t.Errorf("%d waits, want the full 3 retries", n)
+	}
+}
+
+// With the default waits and many retries allowed, refused connections
+// stop within the 10 s budget on the client's clock, and the error names
+// the address tried.
+func TestConnectionRefusedStopsWithinBudget(t *testing.T) {
+	addr := closedPort(t)
+	for run := 0; run < 20; run++ { // the jitter differs between runs
+		start := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+		fc := clock.NewFake(start)
+		c, err := New(Config{BaseURL: "http://" + addr, MaxRetries: 20, Clock: fc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetModel(context.Background(), "m1", GetOptions{})
+		waits, total := fc.Sleeps(), fc.Now().Sub(start)
+		if total > DefaultRefusedRetryBudget || len(waits) < 2 {
+			t.Fatalf("waited %v (%s in all), want some retries within %s", waits, total, DefaultRefusedRetryBudget)
+		}
+		want := "GET /api/ai/models/m1: http://" + addr + " refused the connection: dial tcp " + addr + ": connect: connection refused (gave up after " +
+			plural(len(waits)+1, "attempt") + " in " + total.Round(time.Millisecond).String() + ": refused connections are retried for at most 10s)"
+		if KindOf(err) != KindConnectionRefused || err.Error() != want {
+			t.Fatalf("err = %v\nwant  %s", err, want)
+		}
+	}
+}
+
+func TestAPIKeyTrimmedAndChecked(t *testing.T) {
+	f := newFake(t, ok2)
+	c, _ := newTestClient(t, f, func(c *Config) { c.APIKey = "\t " + testKey + "\r\n" })
+	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.lastRequest().Header.Get("Authorization"); got != "Bearer "+testKey {
+		t.Errorf("Authorization = %q", got)
+	}
+	_, err := New(Config{APIKey: "sk-test\nSECRET"})
+	if !errors.Is(err, ErrInvalidAPIKey) || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "at byte 8 of 14") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -33,8 +33,7 @@ func ParseBaseURL(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
 		// url.Error repeats the input; the unwrapped cause is enough.
-		var ue *url.Error
-		if errors.As(err, &ue) {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
 		}
 		return nil, fmt.Errorf("base URL %q is not a valid URL (%v); expected an absolute http or https URL such as %s", s, err, baseURLExample)

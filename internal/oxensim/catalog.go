@@ -71,6 +71,11 @@ var fieldOrder = []string{
 	"showcase",
 }
 
+// neverDeployed is the state of a custom model whose catalog entry lists no
+// deployment at all ("deployments": []): it is served with an empty list
+// until it is first activated.
+const neverDeployed = ""
+
 // model is one catalog entry with its deployment state.
 type model struct {
 	id          string
@@ -86,7 +91,8 @@ type model struct {
 	head, tail []byte
 
 	// Deployment of a custom model. state is the status at time since;
-	// deploying and deactivating settle lazily (see Server.settle).
+	// deploying and deactivating settle lazily (see Server.settle);
+	// neverDeployed until the model is first activated.
 	state  string
 	since  time.Time
 	cached string // status as last refreshed, served by non-live reads
@@ -167,6 +173,9 @@ func parseModel(raw json.RawMessage) (*model, error) {
 		if d, ok := fields["deployments"]; ok {
 			if err := json.Unmarshal(d, &deps); err != nil {
 				return nil, fmt.Errorf("model %q: bad \"deployments\": %w", m.id, err)
+			}
+			if deps != nil && len(deps) == 0 {
+				m.state = neverDeployed
 			}
 		}
 		if len(deps) > 0 && deps[0].Status != "" {
@@ -268,7 +277,7 @@ func (m *model) prerender(fields map[string]json.RawMessage) error {
 // status of a custom model.
 func (m *model) appendJSON(b []byte, status string) []byte {
 	b = append(b, m.head...)
-	if m.custom {
+	if m.custom && status != neverDeployed {
 		b = append(b, `[{"status":`...)
 		s, _ := json.Marshal(status)
 		b = append(b, s...)

@@ -197,6 +197,10 @@ func faultBody(status int) []byte {
 		return errorBody("unauthenticated", "Unauthenticated", "Invalid or missing API key")
 	case status == http.StatusPaymentRequired:
 		return errorBody("insufficient_credits", "Insufficient Credits", "Your account does not have enough credits")
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		return errorBody("invalid_params", "Invalid Parameters", "The request parameters are not valid")
+	case status == http.StatusForbidden:
+		return errorBody("forbidden", "Forbidden", "You do not have access to this model")
 	case status >= 500:
 		return errorBody("unknown_error", http.StatusText(status), "Something went wrong, please try again")
 	default:

@@ -88,9 +88,10 @@ type Server struct {
 	byID   map[string]*model
 	byUUID map[string]*model
 
-	logMu    sync.Mutex // guards requests and faults
+	logMu    sync.Mutex // guards requests, faults and holds
 	requests []Request
 	faults   []*queuedFault
+	holds    []*heldGroup
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -132,7 +133,9 @@ func New(opts Options) *Server {
 // AddModel adds a model object to the catalog. It must be a JSON object
 // with the four required members (id, object, created, owned_by) and an id
 // not yet in use. A custom model (model_type "custom") takes its initial
-// status from deployments[0].status, "inactive" when absent. The model may
+// status from deployments[0].status, "inactive" when absent; an empty
+// deployments list is a model never deployed, served with no deployment
+// until it is first activated. The model may
 // carry a "_sim" member with a hidden "provider" (for ?provider_name=) and
 // "uuid"; it is not served.
 func (s *Server) AddModel(raw json.RawMessage) error {
@@ -223,8 +226,8 @@ func (s *Server) customLocked(id string) (*model, error) {
 }
 
 // Status returns the true deployment status of a model now, per the clock
-// (what a live read would answer). It is "" for a base model; ok is false
-// when there is no such model.
+// (what a live read would answer). It is "" for a base model and for a
+// custom model never deployed; ok is false when there is no such model.
 func (s *Server) Status(id string) (status string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -333,6 +336,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if err := clock.Real().Sleep(r.Context(), s.latency); err != nil {
 		return // the client is gone; nothing is answered
+	}
+	if h := s.catch(entry); h != nil && !s.wait(r.Context(), h, entry) {
+		return // the client gave up while the request was held
 	}
 	if f := s.takeFault(r.Method, entry.Path); f != nil {
 		if !s.applyFault(sw, r, f, record) {
@@ -552,7 +558,7 @@ func (s *Server) transition(w http.ResponseWriter, id string, activate, authed b
 			m.state, m.since = StatusDeploying, s.clk.Now()
 		}
 	} else {
-		if now != StatusInactive && now != StatusDeactivating {
+		if now != StatusInactive && now != StatusDeactivating && now != neverDeployed {
 			m.state, m.since = StatusDeactivating, s.clk.Now()
 		}
 	}

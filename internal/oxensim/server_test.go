@@ -21,6 +21,7 @@ var (
 		"broken-ft": "error", "product-shots-lora": "inactive", "catalog-writer-ft": "deactivating",
 		"acc-custom-1": "inactive", "acc-custom-2": "inactive", "acc-custom-3": "inactive", "acc-custom-4": "inactive",
 		"acc-custom-5": "inactive", "acc-custom-6": "inactive", "acc-custom-7": "inactive", "acc-custom-8": "inactive",
+		"never-deployed-ft": "",
 	}
 )
 
@@ -366,6 +367,14 @@ func TestActivateAndDeactivateOverTime(t *testing.T) {
 	h.clock.Advance(30 * time.Second)
 	if s, _ := h.sim.Status("catalog-writer-ft"); s != "inactive" {
 		t.Errorf("catalog-writer-ft after 30s: %q", s)
+	}
+	// A model never deployed lists no deployment; deactivating it leaves it
+	// so, and activating it starts its first deployment.
+	if got := statusOf(t, h.post(t, "never-deployed-ft", "deactivate")); got != "" {
+		t.Errorf("deactivate of a never deployed model: %q, want no deployment", got)
+	}
+	if got := statusOf(t, h.post(t, "never-deployed-ft", "activate")); got != "deploying" {
+		t.Errorf("activate of a never deployed model: %q", got)
 	}
 	// Activation by UUID works like activation by id.
 	u, _ := h.sim.UUID("acc-custom-2")

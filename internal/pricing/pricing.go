@@ -9,8 +9,9 @@
 package pricing
 
 import (
-	"math"
+	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 )
 
@@ -42,16 +43,74 @@ type Pricing struct {
 	PerSecondByResolution map[string]*big.Rat
 }
 
-// Price returns the exact decimal a price was published as: the shortest
-// decimal that reads back as f. field names the price for the error that
-// NaN and ±Inf, which have no decimal, get.
-func Price(field string, f float64) (*big.Rat, error) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil, &PricingError{Field: field, msg: "pricing." + field + " must be a finite number, got " +
-			strconv.FormatFloat(f, 'g', -1, 64)}
+// Decimal returns the exact decimal a price was published as: the shortest
+// decimal that reads back as f. NaN and ±Inf, which neither JSON nor a
+// Terraform number can carry, have no decimal and give nil.
+func Decimal(f float64) *big.Rat {
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+	if !ok {
+		return nil
 	}
-	r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
-	return r, nil
+	return r
+}
+
+// Validate reports a negative price, naming it.
+func (p Pricing) Validate() error {
+	for _, f := range []struct {
+		field string
+		price *big.Rat
+	}{
+		{"input_cost_per_token", p.InputPerToken},
+		{"output_cost_per_token", p.OutputPerToken},
+		{"cost_per_second", p.PerSecond},
+		{"cost_per_image", p.PerImage},
+		{"cost_per_second_high_res", p.PerSecondHighRes},
+		{"cost_per_second_with_audio", p.PerSecondWithAudio},
+	} {
+		if err := nonNegative(f.field, f.price); err != nil {
+			return err
+		}
+	}
+	if err := validTable("cost_per_second_by_resolution", p.PerSecondByResolution); err != nil {
+		return err
+	}
+	for _, quality := range sortedKeys(p.ImageGrid) {
+		if err := validTable(fmt.Sprintf("cost_per_image_grid[%q]", quality), p.ImageGrid[quality]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nonNegative(field string, price *big.Rat) error {
+	if price != nil && price.Sign() < 0 {
+		return pricingError(field, "pricing.%s must not be negative, got %s", field, decimal(price))
+	}
+	return nil
+}
+
+// validTable checks the prices of a table; an entry of a table is a price,
+// never nil (a price the model does not publish is left out).
+func validTable(field string, table map[string]*big.Rat) error {
+	for _, key := range sortedKeys(table) {
+		entry := fmt.Sprintf("%s[%q]", field, key)
+		if table[key] == nil {
+			return pricingError(entry, "pricing.%s has no price", entry)
+		}
+		if err := nonNegative(entry, table[key]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // secondsPerHour turns a price per second into a price per hour.

@@ -1,7 +1,6 @@
 package pricing
 
 import (
-	"errors"
 	"math"
 	"math/big"
 	"testing"
@@ -16,32 +15,26 @@ func rat(t *testing.T, decimal string) *big.Rat {
 	return r
 }
 
-func TestPrice_isThePublishedDecimal(t *testing.T) {
+func TestDecimal_isThePublishedDecimal(t *testing.T) {
 	for f, want := range map[float64]string{
 		3e-06:   "3/1000000",
 		1.5e-05: "3/200000",
 		0.00078: "39/50000",
 		0.1:     "1/10",
 		1.47:    "147/100",
+		-0.1:    "-1/10",
 		0:       "0",
 	} {
-		got, err := Price("cost_per_second", f)
-		if err != nil || got.RatString() != want {
-			t.Errorf("Price(%v) = %v, %v; want exactly %s", f, got, err, want)
+		if got := Decimal(f); got == nil || got.RatString() != want {
+			t.Errorf("Decimal(%v) = %v; want exactly %s", f, got, want)
 		}
 	}
 }
 
-func TestPrice_notFinite(t *testing.T) {
-	for f, want := range map[float64]string{
-		math.NaN():   "pricing.cost_per_second must be a finite number, got NaN",
-		math.Inf(1):  "pricing.cost_per_second must be a finite number, got +Inf",
-		math.Inf(-1): "pricing.cost_per_second must be a finite number, got -Inf",
-	} {
-		_, err := Price("cost_per_second", f)
-		var pe *PricingError
-		if !errors.As(err, &pe) || pe.Field != "cost_per_second" || err.Error() != want {
-			t.Errorf("Price(%v) error = %v, want a PricingError on cost_per_second: %s", f, err, want)
+func TestDecimal_notFinite(t *testing.T) {
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := Decimal(f); got != nil {
+			t.Errorf("Decimal(%v) = %s, want nil", f, got.RatString())
 		}
 	}
 }

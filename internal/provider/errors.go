@@ -25,25 +25,71 @@ func apiErrorDiag(data *providerData, doing, modelID string, err error) diag.Dia
 	return diag.NewErrorDiagnostic(summary, detail)
 }
 
+// adviceFor says what fixes the cause of err. Each cause gets its own
+// remedy: advice that fits another cause sends the user the wrong way.
 func adviceFor(data *providerData, modelID string, err error) string {
-	var keyConfigured bool
-	if data != nil {
-		keyConfigured = data.hasAPIKey
+	if data == nil {
+		data = &providerData{}
 	}
-	switch {
-	case oxen.IsUnauthenticated(err) && !keyConfigured:
-		return "No API key is configured. Set the " + envAPIKey + " environment variable, or api_key in the provider block."
-	case oxen.IsUnauthenticated(err):
-		return "The API key was rejected. Check that " + envAPIKey + " (or the provider's api_key) holds a current key of the account that owns the model."
-	case oxen.IsNotFound(err) && modelID != "" && !keyConfigured:
-		return "Check the model id (data \"oxen_models\" lists them). Custom models are visible only to their owner: if this is one, set " + envAPIKey + "."
-	case oxen.IsNotFound(err) && modelID != "":
-		return "Check the model id (data \"oxen_models\" lists them) and that the API key belongs to the model's owner."
-	case oxen.IsRateLimited(err):
-		return "The API kept rate limiting the requests. Retry later, or raise max_retries in the provider block."
-	case errors.Is(err, context.Canceled):
+	if errors.Is(err, context.Canceled) {
 		return "The operation was interrupted; run it again to finish."
-	default:
-		return "If this persists, check base_url and the Oxen status page, then retry."
 	}
+	// The setting to check, with its value and where that came from.
+	baseURL := "base_url"
+	if data.baseURL != "" {
+		baseURL = fmt.Sprintf("base_url (%s, %s)", data.baseURL, data.baseURLSource)
+	}
+	owner := "the account of the API key"
+	if modelID != "" {
+		owner = fmt.Sprintf("the account that owns model %q", modelID)
+	}
+	switch oxen.KindOf(err) {
+	case oxen.KindUnauthenticated:
+		if !data.hasAPIKey {
+			return "No API key is configured. Set the " + envAPIKey + " environment variable, or api_key in the provider block."
+		}
+		return "The API key was rejected. Check that " + envAPIKey + " (or the provider's api_key) holds a current key of the account that owns the model."
+	case oxen.KindInsufficientCredits:
+		return fmt.Sprintf("The request was refused for lack of credits: add credits to %s, or check its billing, "+
+			"in the Oxen hub. Retrying will not help before then.", owner)
+	case oxen.KindForbidden:
+		return fmt.Sprintf("The API key was accepted but is not allowed to do this. Custom models can be read and "+
+			"activated only with a key of their owner: use a key of %s in %s (or the provider's api_key), "+
+			"or ask the owner for access.", owner, envAPIKey)
+	case oxen.KindNotFound:
+		if modelID == "" {
+			return "The API does not know this path: check that " + baseURL + " points at the Oxen hub."
+		}
+		if !data.hasAPIKey {
+			return "Check the model id (data \"oxen_models\" lists them). Custom models are visible only to their owner: if this is one, set " + envAPIKey + "."
+		}
+		return "Check the model id (data \"oxen_models\" lists them) and that the API key belongs to the model's owner."
+	case oxen.KindInvalidParams:
+		return "The API refused the request as invalid; its own explanation is quoted above. Check the arguments " +
+			"of this block (the model id above all): sending the same request again will not help."
+	case oxen.KindRateLimited:
+		return "The API kept rate limiting the requests. Retry later, or raise max_retries in the provider block."
+	case oxen.KindServerError:
+		return "The Oxen API failed on its side on every attempt; nothing in the configuration causes this. " +
+			"Retry later; if it persists, check the Oxen status page or contact Oxen support with the request id above."
+	case oxen.KindHostNotFound:
+		return "Check " + baseURL + ": its host name does not resolve, so no request reached the Oxen API, and " +
+			"retrying cannot fix that. Correct the URL (the hub is " + oxen.DefaultBaseURL + ") or this machine's DNS settings."
+	case oxen.KindConnectionRefused:
+		return "Check " + baseURL + ": nothing accepts connections at that address. Correct its host or port " +
+			"(the hub is " + oxen.DefaultBaseURL + "), or start the server or proxy it names."
+	case oxen.KindTLS:
+		return "Check " + baseURL + ": the server's TLS certificate is not trusted by this machine (or the server " +
+			"does not speak TLS), so no request was sent, and retrying cannot fix that. For a proxy with its own " +
+			"certificate authority, add that CA to the system's trust store (or point SSL_CERT_FILE at it); for a " +
+			"server without TLS, use an http:// URL."
+	case oxen.KindNetwork:
+		return "No complete answer came from " + baseURL + ", even after retries. Check the network between this " +
+			"machine and the hub (proxy, firewall, VPN) and the Oxen status page; if answers are merely slow, raise " +
+			"request_timeout in the provider block."
+	case oxen.KindUnexpectedResponse:
+		return "The answer was not the Oxen API's JSON. Check that " + baseURL + " points at the Oxen API and " +
+			"not at a login page or another service; if it does, retry later."
+	}
+	return "If this persists, check " + baseURL + " and the Oxen status page, then retry."
 }

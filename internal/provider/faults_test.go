@@ -16,6 +16,15 @@ import (
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
+// gpt5Lookup reads one base model; gpt5WasRead checks that it was read.
+const gpt5Lookup = `
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`
+
+var gpt5WasRead = statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull())
+
 // Transient faults that the retry policy absorbs: the read succeeds, and
 // the simulator proves the faults really happened.
 func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
@@ -37,13 +46,9 @@ func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
 				ProtoV6ProviderFactories: env.factories(),
 				Steps: []resource.TestStep{{
 					PreConfig: func() { env.sim.InjectFault(fault) },
-					Config: env.config(`
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`),
+					Config: env.config(gpt5Lookup),
 					ConfigStateChecks: []statecheck.StateCheck{
-						statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull()),
+						gpt5WasRead,
 					},
 					Check: func(*terraform.State) error {
 						if n := env.sim.PendingFaults(); n != 0 {
@@ -63,11 +68,7 @@ func TestAccFaults_persistentRateLimitIsAClearError(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "2", Times: -1}) },
-			Config: env.config(`
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`),
+			Config: env.config(gpt5Lookup),
 			ExpectError: wrapped(`Could not read model "gpt-5" .* 429 Too Many Requests: Rate limit exceeded, retry later (request id req_ .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
 		}},
 	})
@@ -97,11 +98,7 @@ data "oxen_model" "m" {
 			ExpectError: wrapped(`Could not read model "gpt-5" .* timeout .* after 3 attempts`),
 		}, {
 			PreConfig: func() { env.sim.ClearFaults() },
-			Config: env.config(`
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`),
+			Config: env.config(gpt5Lookup),
 		}},
 	})
 }
@@ -154,6 +151,115 @@ func TestAccFaults_statusStuckInUnknown(t *testing.T) {
 			Config:    env.config(activationConfig("bot", model, "")),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statusIs("oxen_model_activation.bot", "active"),
+			},
+		}},
+	})
+}
+
+// Each documented kind of answer gets advice about its own cause, after the
+// API's own words and request id; none gets the advice meant for an outage.
+func TestAccFaults_adviceFitsTheCause(t *testing.T) {
+	const model = "my-custom-model"
+	activate := activationConfig("bot", model, "")
+	lookup := gpt5Lookup
+	cases := []struct {
+		name   string
+		fault  oxensim.Fault
+		key    string
+		config string
+		want   string
+	}{{
+		name:   "activate refused for lack of credits",
+		fault:  oxensim.Fault{Method: "POST", PathPrefix: "/api/ai/models/" + model + "/activate", Status: 402},
+		config: activate,
+		want: `Could not activate model "my-custom-model" .* 402 Payment Required: Your account does not have enough credits (request id req_ .* ` +
+			`The request was refused for lack of credits: add credits to the account that owns model "my-custom-model", or check its billing, in the Oxen hub. Retrying will not help before then.`,
+	}, {
+		name:   "key not allowed",
+		fault:  oxensim.Fault{Method: "GET", Status: 403},
+		config: lookup,
+		want: `Could not read model "gpt-5" .* 403 Forbidden: You do not have access to this model (request id req_ .* ` +
+			`The API key was accepted but is not allowed to do this. .* use a key of the account that owns model "gpt-5" in OXEN_API_KEY`,
+	}, {
+		name:   "invalid parameters",
+		fault:  oxensim.Fault{Method: "GET", Status: 400},
+		config: lookup,
+		want: `Could not read model "gpt-5" .* 400 Bad Request: The request parameters are not valid (request id req_ .* ` +
+			`The API refused the request as invalid; its own explanation is quoted above.`,
+	}, {
+		name:   "wrong key",
+		key:    "sk-wrong",
+		config: lookup,
+		want:   `Could not read model "gpt-5" .* 401 Unauthorized: Invalid or missing API key (request id req_ .* The API key was rejected.`,
+	}, {
+		name:   "server error on every attempt",
+		fault:  oxensim.Fault{Method: "GET", Status: 500, Times: -1},
+		config: lookup,
+		want: `Could not read model "gpt-5" .* 500 Internal Server Error: Something went wrong, please try again (request id req_ .* (retries exhausted after 3 attempts) ` +
+			`The Oxen API failed on its side on every attempt; nothing in the configuration causes this.`,
+	}, {
+		name:   "connection reset on every attempt",
+		fault:  oxensim.Fault{Method: "GET", Reset: true, Times: -1},
+		config: lookup,
+		want:   `Could not read model "gpt-5" .* (retries exhausted after 3 attempts) No complete answer came from base_url (http://127.0.0.1: .* set in the provider block), even after retries.`,
+	}, {
+		name:   "HTML where JSON was expected",
+		fault:  oxensim.Fault{Method: "GET", Status: 200, ContentType: "text/html", Body: "<html>Sign in</html>", Times: -1},
+		config: lookup,
+		want:   `Could not read model "gpt-5" .* The answer was not the Oxen API's JSON. Check that base_url (http://127.0.0.1: .* points at the Oxen API`,
+	}}
+	for _, c := range cases {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			env := newTestEnv(t)
+			if c.fault != (oxensim.Fault{}) {
+				env.sim.InjectFault(c.fault)
+			}
+			key := testAPIKey
+			if c.key != "" {
+				key = c.key
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{{
+					Config:      env.configWithKey(key, c.config),
+					ExpectError: wrapped(c.want),
+				}},
+			})
+		})
+	}
+}
+
+// A 429 that asks for 7 seconds: the provider waits exactly that long (on
+// the clock it shares with the simulator), then the read succeeds.
+func TestAccFaults_retryAfterIsHonoured(t *testing.T) {
+	env := newTestEnv(t)
+	const path = "/api/ai/models/gpt-5"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: path, Status: 429, RetryAfter: "7"})
+			},
+			Config: env.config(gpt5Lookup),
+			ConfigStateChecks: []statecheck.StateCheck{
+				gpt5WasRead,
+			},
+			Check: func(*terraform.State) error {
+				var reads []oxensim.Request
+				for _, r := range env.sim.Requests() {
+					if r.Path == path {
+						reads = append(reads, r)
+					}
+				}
+				if len(reads) < 2 || reads[0].Status != 429 || reads[1].Status != 200 {
+					return fmt.Errorf("requests for %s: %+v, want a 429 and then a 200", path, reads)
+				}
+				gap := reads[1].Time.Sub(reads[0].Time)
+				t.Logf("the retry came %s after the 429 (Retry-After: 7), on the shared fake clock", gap)
+				if gap != 7*time.Second {
+					return fmt.Errorf("the retry came %s after the 429, want the 7s the API asked for", gap)
+				}
+				return nil
 			},
 		}},
 	})

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -44,7 +44,7 @@ func BenchmarkMapModels5000(b *testing.B) {
 		args[name] = tftypes.NewValue(t, nil)
 	}
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", len(models))
+	p := perunit.Start(b, "model", len(models))
 	for b.Loop() {
 		if _, err := catalogState(typ, args, models); err != nil {
 			b.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -24,10 +25,6 @@ import (
 )
 
 const defaultActivationTimeout = 30 * time.Minute
-
-// unknownTolerance is how long the hub may report "unknown" (or a status
-// this provider does not know) before a wait gives up on it.
-const unknownTolerance = 2 * time.Minute
 
 var (
 	_ resource.ResourceWithConfigure   = &ModelActivationResource{}
@@ -112,6 +109,16 @@ func (r *ModelActivationResource) Configure(_ context.Context, req resource.Conf
 	r.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
 }
 
+// deploymentStatus is the status the resource records for a custom model:
+// its first deployment's, and "inactive" when the hub lists no deployment
+// at all (a model never deployed is not serving and not billed).
+func deploymentStatus(m *oxen.Model) string {
+	if s := m.Status(); s != "" {
+		return s
+	}
+	return oxen.StatusInactive
+}
+
 // targetStatus is the settled status that active asks for.
 func targetStatus(active bool) string {
 	if active {
@@ -181,7 +188,7 @@ func (r *ModelActivationResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, &plan, timeout, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, opCreate, &plan, timeout, &resp.State, &resp.Diagnostics)
 }
 
 func (r *ModelActivationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -195,18 +202,25 @@ func (r *ModelActivationResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, &plan, timeout, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, opUpdate, &plan, timeout, &resp.State, &resp.Diagnostics)
 }
 
-// stateSetter is the part of tfsdk.State that apply writes to.
-type stateSetter interface {
-	Set(ctx context.Context, val any) diag.Diagnostics
-}
+// operation is what a change is part of: after a failure, what the next
+// run does depends on it.
+type operation string
+
+const (
+	opCreate operation = "create"
+	opUpdate operation = "update"
+	opDelete operation = "delete"
+)
 
 // apply brings the deployment to the planned status and records the
-// outcome. Once a request that may change the deployment has been sent, the
-// model is recorded in state whatever happens next, so nothing billable is
-// ever left outside Terraform.
+// outcome. Once a request that may have changed the deployment has been
+// sent, the model is recorded in state whatever happens next, so nothing
+// billable is ever left outside Terraform. A request the hub refused changed
+// nothing, so it leaves no trace: no state on create, the prior state on
+// update (which the framework keeps unless apply sets another).
 //
 // An interrupted wait (Ctrl-C) is a warning, not an error: an error would
 // taint a new resource, and the next apply would replace it, deactivating
@@ -214,13 +228,12 @@ type stateSetter interface {
 // planned one when apply succeeds, so the state keeps the planned status
 // while deployments holds the real one; the next refresh reads the real
 // status and the plan then finishes the wait without another request.
-func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivationModel, timeout time.Duration, state stateSetter, diags *diag.Diagnostics) {
+func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan *modelActivationModel, timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) {
 	modelID := plan.ModelID.ValueString()
 	want := plan.Active.ValueBool()
 	m, sent, err := r.converge(ctx, modelID, want, timeout)
 	if err != nil && !sent {
-		// Nothing was asked of the hub: leave no trace in state.
-		diags.Append(r.convergeErrorDiag(modelID, want, err))
+		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
 		return
 	}
 	interrupted := err != nil && errors.Is(err, context.Canceled)
@@ -231,7 +244,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 		plan.Deployments = deploymentsValue(ctx, m.Deployments, diags)
 	}
 	if !interrupted {
-		plan.Status = types.StringValue(m.Status())
+		plan.Status = types.StringValue(deploymentStatus(m))
 	}
 	diags.Append(state.Set(ctx, plan)...)
 	switch {
@@ -242,7 +255,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 				"stays in state; the next plan shows its real status, and the next apply waits for it to reach %q "+
 				"without sending another request.", m.Status(), targetStatus(want), targetStatus(want)))
 	default:
-		diags.Append(r.convergeErrorDiag(modelID, want, err))
+		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
 	}
 }
 
@@ -250,7 +263,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 // is not already heading to the wanted one, and waits until it settles. It
 // returns the last model seen (nil only when the first read failed) and
 // whether a request that may have changed the deployment was sent, even one
-// that failed: the hub may have acted on it.
+// that failed, unless the hub refused it.
 func (r *ModelActivationResource) converge(ctx context.Context, modelID string, wantActive bool, timeout time.Duration) (*oxen.Model, bool, error) {
 	unlock := r.data.locks.lock(modelID)
 	defer unlock()
@@ -268,8 +281,12 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 	if !wantActive {
 		heading = oxen.StatusDeactivating
 	}
+	s := deploymentStatus(m)
+	if s == target {
+		return m, false, nil
+	}
 	sent := false
-	if s := m.Status(); s != target && s != heading {
+	if s != heading {
 		tflog.Info(ctx, "changing model deployment", map[string]any{"model_id": modelID, "from": s, "to": target})
 		change := client.ActivateModel
 		if !wantActive {
@@ -278,7 +295,7 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 		sent = true
 		changed, err := change(ctx, modelID)
 		if err != nil {
-			return m, sent, err
+			return m, !r.refused(ctx, modelID, s, err), err
 		}
 		m = changed
 	}
@@ -288,35 +305,48 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 
 var errBaseModel = errors.New("base model")
 
+// refused reports whether a change request answered with a 4xx left the
+// deployment as it was (status before). The hub refuses with a 4xx without
+// acting, but the client may have sent the request again after an attempt
+// that the hub did act on (a reset, a 5xx), so the live status has the last
+// word. A model that no longer exists has no deployment to have changed.
+func (r *ModelActivationResource) refused(ctx context.Context, modelID, before string, err error) bool {
+	apiErr, ok := oxen.AsAPIError(err)
+	if !ok || apiErr.StatusCode < 400 || apiErr.StatusCode > 499 {
+		return false
+	}
+	m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
+	if oxen.IsNotFound(err) {
+		return true
+	}
+	return err == nil && deploymentStatus(m) == before
+}
+
 // waitFor polls the model's live status until it reaches target.
 func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, heading string, timeout time.Duration, last *oxen.Model) (*oxen.Model, error) {
 	if last != nil && last.Status() == target {
 		return last, nil
 	}
-	m, _, err := waiter.Wait(ctx, waiter.Config[*oxen.Model]{
+	polls := 0
+	m, err := waiter.Wait(ctx, waiter.Config[*oxen.Model]{
 		Subject: fmt.Sprintf("deployment of model %q", modelID),
 		Poll: func(ctx context.Context) (*oxen.Model, string, error) {
+			polls++
 			m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
 			if err != nil {
 				return nil, "", err
 			}
+			tflog.Debug(ctx, "polled model deployment", map[string]any{"model_id": modelID, "poll": polls, "status": m.Status()})
 			return m, m.Status(), nil
 		},
-		Target:           []string{target},
-		Pending:          []string{heading},
-		Failure:          []string{oxen.StatusError},
-		Unknown:          []string{oxen.StatusUnknown},
-		UnknownTolerance: unknownTolerance,
-		Timeout:          timeout,
-		InitialInterval:  firstPollInterval,
-		MaxInterval:      r.data.pollInterval,
-		Clock:            r.data.clock,
-		RetryAfter:       serverRequestedWait,
-		OnPoll: func(attempt int, state string, elapsed time.Duration) {
-			tflog.Debug(ctx, "polled model deployment", map[string]any{
-				"model_id": modelID, "poll": attempt, "status": state, "elapsed": elapsed.String(),
-			})
-		},
+		Target:      target,
+		Pending:     []string{heading},
+		Failure:     []string{oxen.StatusError},
+		Unknown:     []string{oxen.StatusUnknown},
+		Timeout:     timeout,
+		MaxInterval: r.data.pollInterval,
+		Clock:       r.data.clock,
+		RetryAfter:  serverRequestedWait,
 	})
 	if m == nil {
 		m = last
@@ -325,34 +355,78 @@ func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, 
 }
 
 // convergeErrorDiag explains a failed apply or destroy: what happened to
-// which model, the API's words, and what the user can do next.
-func (r *ModelActivationResource) convergeErrorDiag(modelID string, wantActive bool, err error) diag.Diagnostic {
+// which model, the API's words, and what the next run does. sent tells
+// whether a request that may have changed the deployment went out.
+func (r *ModelActivationResource) convergeErrorDiag(op operation, modelID string, wantActive, sent bool, err error) diag.Diagnostic {
 	verb := "activate"
 	if !wantActive {
 		verb = "deactivate"
 	}
+	target := targetStatus(wantActive)
 	var failed *waiter.FailureError
 	var timedOut *waiter.TimeoutError
 	var unknown *waiter.UnknownTooLongError
 	switch {
 	case errors.Is(err, errBaseModel):
 		return baseModelDiag(modelID)
+	case !sent:
+		d := apiErrorDiag(r.data, verb+" model", modelID, err)
+		return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+unchanged(op))
 	case errors.As(err, &failed):
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Model %q deployment failed", modelID),
-			fmt.Sprintf("The %s, waited for after the %s request. The hub reports the deployment in status %q.\n\n"+
-				"Check the model's deployment in the Oxen hub; once the cause is fixed, run apply again to retry "+
-				"(the resource is kept in state so nothing billable is forgotten).", err, verb, failed.State))
+			fmt.Sprintf("The %s, waited for after the %s request. The hub reports the deployment in status %q. "+
+				"Check the model's deployment in the Oxen hub and fix the cause.\n\n%s",
+				err, verb, failed.State, nextRun(op, wantActive, "retry")))
 	case errors.As(err, &timedOut):
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for model %q", modelID),
-			fmt.Sprintf("The %s: it did not reach %q within the timeout.\n\n"+
-				"Run apply again to keep waiting, or raise the timeouts block (create, update, delete) of the resource.",
-				err, targetStatus(wantActive)))
+			fmt.Sprintf("The %s: it did not reach %q within the %s timeout, and the hub goes on with it.\n\n%s\n\n"+
+				"To give the next %s more time, raise %s in the resource's timeouts block (the default is 30m).",
+				err, target, op, nextRun(op, wantActive, "keep waiting"), op, op))
 	case errors.As(err, &unknown):
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Model %q has no clear deployment status", modelID),
-			fmt.Sprintf("The %s while waiting for %q.\n\nCheck the model in the Oxen hub, then run apply again.",
-				err, targetStatus(wantActive)))
+			fmt.Sprintf("The %s while waiting for %q. Check the model in the Oxen hub.\n\n%s",
+				err, target, nextRun(op, wantActive, "try again")))
 	}
-	return apiErrorDiag(r.data, verb+" model", modelID, err)
+	d := apiErrorDiag(r.data, verb+" model", modelID, err)
+	return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\nThe hub may have acted on the request. "+
+		nextRun(op, wantActive, "finish the change"))
+}
+
+// unchanged says what is left after a failure that changed nothing.
+func unchanged(op operation) string {
+	switch op {
+	case opCreate:
+		return "The deployment was not changed, and nothing is recorded in state."
+	case opUpdate:
+		return "The deployment was not changed, and the state is left as it was."
+	default:
+		return "The deployment was not changed; the resource stays in state."
+	}
+}
+
+// nextRun says what the next run does after a change that may have reached
+// the hub failed, to a user who wants to `purpose`. On create, Terraform
+// marks the resource tainted whatever the provider does, and the
+// replacement it then plans deactivates before it activates: only
+// untainting keeps a deployment under way.
+func nextRun(op operation, wantActive bool, purpose string) string {
+	switch {
+	case op == opCreate && wantActive:
+		return "Terraform keeps the model in state and marks the resource tainted. To " + purpose + " without starting " +
+			"over, run `terraform untaint` (`tofu untaint` on OpenTofu) with the resource address shown with this error, " +
+			"then apply again: apply reads the deployment's real status and waits for it to become \"active\", sending " +
+			"an activate request only if the hub is not already deploying the model. A plain apply instead replaces the " +
+			"tainted resource: it deactivates the deployment and waits until it is inactive, then activates it again " +
+			"and waits for a whole new deployment."
+	case op == opCreate:
+		return "Apply again to " + purpose + ": Terraform replaces the resource it marked tainted, which waits for the " +
+			"deployment to become \"inactive\", sending a deactivate request only if the hub is not already stopping it."
+	case op == opUpdate:
+		return "Apply again to " + purpose + ": the next plan reads the deployment's real status, and apply waits for " +
+			"it, sending a request only if the hub is not already heading to the planned status."
+	default:
+		return "Run the same command again to " + purpose + ": the resource stays in state until its deployment is inactive."
+	}
 }
 
 func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -379,7 +453,7 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 
-	status := m.Status()
+	status := deploymentStatus(m)
 	state.ID = types.StringValue(modelID)
 	state.Status = types.StringValue(status)
 	state.Deployments = deploymentsValue(ctx, m.Deployments, &resp.Diagnostics)
@@ -420,11 +494,11 @@ func (r *ModelActivationResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	modelID := state.ModelID.ValueString()
-	_, _, err := r.converge(ctx, modelID, false, timeout)
+	_, sent, err := r.converge(ctx, modelID, false, timeout)
 	if err == nil || oxen.IsNotFound(err) {
 		return // an already missing model is as deactivated as it gets
 	}
-	resp.Diagnostics.Append(r.convergeErrorDiag(modelID, false, err))
+	resp.Diagnostics.Append(r.convergeErrorDiag(opDelete, modelID, false, sent, err))
 }
 
 func (r *ModelActivationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -44,7 +44,7 @@ func pricingFromAPI(p *oxen.Pricing) pricing.Pricing {
 		{p.CostPerSecondWithAudio, &out.PerSecondWithAudio},
 	} {
 		if f.price != nil {
-			*f.target = apiPrice(*f.price)
+			*f.target = pricing.Decimal(*f.price)
 		}
 	}
 	if p.CostPerSecondByResolution != nil {
@@ -62,14 +62,9 @@ func pricingFromAPI(p *oxen.Pricing) pricing.Pricing {
 func apiPrices(m map[string]float64) map[string]*big.Rat {
 	out := make(map[string]*big.Rat, len(m))
 	for k, f := range m {
-		out[k] = apiPrice(f)
+		if r := pricing.Decimal(f); r != nil {
+			out[k] = r
+		}
 	}
 	return out
-}
-
-// apiPrice ignores the error of pricing.Price: it is for NaN and ±Inf, which
-// JSON cannot carry, so a decoded price never has it.
-func apiPrice(f float64) *big.Rat {
-	r, _ := pricing.Price("", f)
-	return r
 }

@@ -5,8 +5,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -39,10 +41,6 @@ const (
 	defaultPollInterval   = 10 * time.Second
 	minPollInterval       = time.Second
 	maxPollInterval       = 10 * time.Minute
-	// firstPollInterval is the first pause of a wait; pauses then grow to
-	// poll_interval, so short deployments are seen settling quickly while
-	// long ones cost few requests.
-	firstPollInterval = time.Second
 )
 
 var (
@@ -77,11 +75,15 @@ type providerModel struct {
 
 // providerData is what Configure hands to data sources and resources.
 type providerData struct {
-	client       *oxen.Client
-	hasAPIKey    bool
-	pollInterval time.Duration
-	clock        clock.Clock
-	locks        *modelLocks
+	client    *oxen.Client
+	hasAPIKey bool
+	// baseURL and baseURLSource (where it was set) let advice point at
+	// the setting to fix.
+	baseURL       string
+	baseURLSource string
+	pollInterval  time.Duration
+	clock         clock.Clock
+	locks         *modelLocks
 }
 
 func (p *OxenProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -97,14 +99,17 @@ func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Oxen API key, sent as a bearer token. Defaults to the `" + envAPIKey + "` environment " +
-					"variable. Catalog look-ups of base models work without a key; custom models and activation need one. " +
+					"variable. Whitespace around the key (such as the line break that ends `file(\"key.txt\")`) is removed. " +
+					"Catalog look-ups of base models work without a key; custom models and activation need one. " +
 					"The key never appears in logs, plans, state or error messages.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Oxen hub. Defaults to the `" + envBaseURL + "` environment variable, " +
-					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept.",
+					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept. A host name that does not resolve, " +
+					"or a TLS certificate this machine does not trust, fails at once; a refused connection is retried " +
+					"for at most 10 seconds. Such errors name `base_url` and the address tried.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValid{}},
 			},
@@ -117,8 +122,9 @@ func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), "+
-					"a server error (5xx) or a network error, with exponential backoff and jitter, honouring "+
-					"`Retry-After`. Defaults to `%d`; `0` disables retries.", defaultMaxRetries),
+					"a server error (5xx) or a network error (a reset, a timeout, an answer cut off), with exponential "+
+					"backoff and jitter, honouring `Retry-After`. Errors that no retry can fix are not retried. "+
+					"Defaults to `%d`; `0` disables retries.", defaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
@@ -140,13 +146,17 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"api_key": cfg.APIKey, "base_url": cfg.BaseURL, "request_timeout": cfg.RequestTimeout,
-		"max_retries": cfg.MaxRetries, "poll_interval": cfg.PollInterval,
+	// Sorted by name, so the messages come in the same order on every run.
+	for _, setting := range []struct {
+		name string
+		v    interface{ IsUnknown() bool }
+	}{
+		{"api_key", cfg.APIKey}, {"base_url", cfg.BaseURL}, {"max_retries", cfg.MaxRetries},
+		{"poll_interval", cfg.PollInterval}, {"request_timeout", cfg.RequestTimeout},
 	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Provider setting not known yet",
-				"The provider's "+name+" depends on a value that is only known after apply. "+
+		if setting.v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(setting.name), "Provider setting not known yet",
+				"The provider's "+setting.name+" depends on a value that is only known after apply. "+
 					"Set it from a variable, a literal or the environment instead.")
 		}
 	}
@@ -154,12 +164,18 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	apiKey := stringOr(cfg.APIKey, os.Getenv(envAPIKey))
-	baseURL := stringOr(cfg.BaseURL, os.Getenv(envBaseURL))
+	// A key read with file() ends in a line break: whitespace around the
+	// key is never part of it.
+	apiKey := strings.TrimSpace(stringOr(cfg.APIKey, os.Getenv(envAPIKey)))
+	baseURL, baseURLSource := stringOr(cfg.BaseURL, ""), "set in the provider block"
 	if baseURL == "" {
-		baseURL = oxen.DefaultBaseURL
+		baseURL, baseURLSource = os.Getenv(envBaseURL), "from "+envBaseURL
 	}
-	if _, err := oxen.ParseBaseURL(baseURL); err != nil {
+	if baseURL == "" {
+		baseURL, baseURLSource = oxen.DefaultBaseURL, "the default"
+	}
+	parsedBaseURL, err := oxen.ParseBaseURL(baseURL)
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base_url",
 			err.Error()+"\n\nThe value came from the provider block or the "+envBaseURL+" environment variable.")
 		return
@@ -189,16 +205,26 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		Logger:         tflogLogger{secret: apiKey},
 		Clock:          p.clock,
 	})
+	if errors.Is(err, oxen.ErrInvalidAPIKey) {
+		// Not an attribute error: Terraform would quote the configuration
+		// line, and with it the key.
+		resp.Diagnostics.AddError("Invalid api_key", fmt.Sprintf(
+			"From the provider block or the %s environment variable: %s.\n\n"+
+				"Check that it holds the key alone, on one line.", envAPIKey, err))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not set up the Oxen API client", err.Error())
 		return
 	}
 	data := &providerData{
-		client:       client,
-		hasAPIKey:    apiKey != "",
-		pollInterval: pollInterval,
-		clock:        p.clock,
-		locks:        p.locks,
+		client:        client,
+		hasAPIKey:     apiKey != "",
+		baseURL:       parsedBaseURL.String(),
+		baseURLSource: baseURLSource,
+		pollInterval:  pollInterval,
+		clock:         p.clock,
+		locks:         p.locks,
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data

@@ -1,14 +1,27 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"net"
+	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
@@ -131,4 +144,155 @@ func TestAccProvider_brokenAnswersAreClearErrors(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// Not parallel: it sets OXEN_API_KEY. A key read with file() ends in a line
+// break, and one pasted into the environment may end in a space: both are
+// the key, and both must simply work, on the first attempt.
+func TestAccProvider_keyWithSurroundingWhitespaceWorks(t *testing.T) {
+	env := newTestEnv(t)
+	t.Setenv(envAPIKey, testAPIKey+" ")
+	custom := `
+data "oxen_model" "custom" {
+  id = "support-bot-ft"
+}
+`
+	ownedByAcme := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.oxen_model.custom", tfjsonpath.New("owned_by"), knownvalue.StringExact("acme-ml")),
+	}
+	noRetries := func(*terraform.State) error {
+		if s := env.clock.Sleeps(); len(s) != 0 {
+			return fmt.Errorf("the reads were retried (waits %v): the key was not sent as it should be", s)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			// As api_key = file("key.txt") gives it.
+			Config:            fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n  api_key  = \"%s\\n\"\n}\n%s", env.url, testAPIKey, custom),
+			ConfigStateChecks: ownedByAcme,
+			Check:             noRetries,
+		}, {
+			// From OXEN_API_KEY, with a trailing space.
+			Config:            fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n%s", env.url, custom),
+			ConfigStateChecks: ownedByAcme,
+			Check:             noRetries,
+		}},
+	})
+}
+
+// A line break inside the key cannot be sent in a header: that is said at
+// once, naming api_key, and nothing is sent or retried.
+func TestAccProvider_keyWithInnerLineBreakFailsAtOnce(t *testing.T) {
+	env := newTestEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      env.configWithKey("sk-test\n4f1c9a7e2b", sonnetLookup),
+			ExpectError: wrapped(`Invalid api_key .* OXEN_API_KEY environment variable: the API key holds a control character (such as a line break) at byte 8 of 18`),
+		}},
+	})
+	if n, s := len(env.sim.Requests()), env.clock.Sleeps(); n != 0 || len(s) != 0 {
+		t.Fatalf("a key that cannot be sent still sent %d requests and waited %v", n, s)
+	}
+}
+
+// unreachableURL is an address where nothing listens: a port that was just
+// free.
+func unreachableURL(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr
+}
+
+// A mistyped base_url: a host that does not resolve fails on the first
+// attempt, and a refused connection stops retrying within about 10 s (on
+// the provider's clock), both naming base_url and the address tried.
+func TestAccProvider_mistypedBaseURLFailsFast(t *testing.T) {
+	cases := []struct {
+		name, baseURL, want string
+		maxWaits            time.Duration
+		retried             bool
+	}{
+		{"host that does not resolve", "http://oxen-typo.invalid", `http://oxen-typo.invalid does not resolve .* no such host .* Check base_url (http://oxen-typo.invalid, set in the provider block)`, 0, false},
+		{"nothing listening", "", `refused the connection .* (gave up after .* refused connections are retried for at most 10s) Check base_url`, 10 * time.Second, true},
+	}
+	for _, c := range cases {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			env := newTestEnv(t)
+			if c.baseURL == "" {
+				c.baseURL = unreachableURL(t)
+				c.want = c.baseURL + " " + c.want + " (" + c.baseURL + ", set in the provider block)"
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{{
+					// max_retries keeps its default of 5.
+					Config:      fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n%s", c.baseURL, sonnetLookup),
+					ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* ` + c.want),
+				}},
+			})
+			var waited time.Duration
+			for _, s := range env.clock.Sleeps() {
+				waited += s
+			}
+			t.Logf("%s: %d retries, %s waited on the provider's clock", c.baseURL, len(env.clock.Sleeps()), waited)
+			if waited > c.maxWaits || c.retried != (waited > 0) {
+				t.Fatalf("the provider waited %s between attempts (%v), want at most %s (retried: %v)", waited, env.clock.Sleeps(), c.maxWaits, c.retried)
+			}
+		})
+	}
+}
+
+// A certificate this machine does not trust is final: no retry, and the
+// advice is about the certificate, not about an outage.
+func TestAccProvider_untrustedCertificateFailsAtOnce(t *testing.T) {
+	env := newTestEnv(t)
+	tlsSrv := httptest.NewTLSServer(env.sim)
+	t.Cleanup(tlsSrv.Close)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n%s", tlsSrv.URL, sonnetLookup),
+			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* TLS certificate of ` + tlsSrv.URL + ` failed verification .* certificate signed by unknown authority .* not trusted by this machine`),
+		}},
+	})
+	if s := env.clock.Sleeps(); len(s) != 0 {
+		t.Fatalf("an untrusted certificate was retried (waits %v)", s)
+	}
+}
+
+// Settings that are unknown at plan time are reported in one order, sorted
+// by name, on every run.
+func TestProviderConfigure_unknownSettingsInStableOrder(t *testing.T) {
+	ctx := context.Background()
+	p := &OxenProvider{version: "test", clock: clock.NewFake(time.Now()), locks: newModelLocks()}
+	var sr provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	unknown := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		unknown[name] = tftypes.NewValue(at, tftypes.UnknownValue)
+	}
+	want := []string{"api_key", "base_url", "max_retries", "poll_interval", "request_timeout"}
+	for run := range 20 {
+		var resp provider.ConfigureResponse
+		p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: tftypes.NewValue(typ, unknown)}}, &resp)
+		var got []string
+		for _, d := range resp.Diagnostics {
+			if d.Summary() != "Provider setting not known yet" {
+				t.Fatalf("unexpected diagnostic %q: %s", d.Summary(), d.Detail())
+			}
+			got = append(got, d.(diag.DiagnosticWithPath).Path().String())
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("run %d reported %v, want %v", run, got, want)
+		}
+	}
 }

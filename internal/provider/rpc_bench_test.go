@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -62,7 +62,7 @@ func BenchmarkReadDataSourceRPC5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", benchCatalogSize)
+	p := perunit.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "oxen_models", Config: &dsCfg})
 		if err != nil || len(resp.Diagnostics) > 0 {

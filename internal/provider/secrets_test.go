@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
 // leakScanner sits between Terraform and the provider and records every
@@ -100,16 +102,10 @@ func (p planHasNo) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, 
 // Not parallel: it sets the environment (the key, and TRACE logging to a file).
 func TestAccSecrets_keyNeverLeaks(t *testing.T) {
 	env := newTestEnv(t)
-	logDir := t.TempDir()
+	traceLog := captureTraceLog(t)
 	t.Setenv(envAPIKey, testAPIKey)
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
 
-	var mu sync.Mutex
-	var leaks []string
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return leakScanner{ProviderServer: s, secret: []byte(testAPIKey), mu: &mu, leaks: &leaks}
-	})
+	factories, leaks := scanningFactories(env, testAPIKey)
 	noKeyInState := func(s *terraform.State) error {
 		raw, err := json.Marshal(s)
 		if err != nil {
@@ -163,15 +159,48 @@ resource "oxen_model_activation" "tagger" {
 		}},
 	})
 
-	if len(leaks) > 0 {
-		t.Fatalf("the API key left the provider: %s", strings.Join(leaks, "; "))
-	}
-	logs, err := os.ReadFile(filepath.Join(logDir, t.Name()+".log"))
-	if err != nil {
-		t.Fatalf("reading the TRACE log: %v", err)
+	if l := leaks(); len(l) > 0 {
+		t.Fatalf("the API key left the provider: %s", strings.Join(l, "; "))
 	}
 	// The log must really hold the HTTP exchange, or this test proves nothing.
-	for _, want := range []string{"/api/ai/models/support-bot-ft", "Bearer ****", "/activate"} {
+	expectNoKeyInLog(t, traceLog(), "/api/ai/models/support-bot-ft", "Bearer ****", "/activate")
+}
+
+// scanningFactories serves the provider behind a leakScanner for secret;
+// leaks returns what it found.
+func scanningFactories(env *testEnv, secret string) (factories map[string]func() (tfprotov6.ProviderServer, error), leaks func() []string) {
+	var mu sync.Mutex
+	var found []string
+	factories = env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		return leakScanner{ProviderServer: s, secret: []byte(secret), mu: &mu, leaks: &found}
+	})
+	return factories, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), found...)
+	}
+}
+
+// captureTraceLog makes the provider log at TRACE into a file of the test's
+// own, and returns a reader of it. The caller must not be parallel.
+func captureTraceLog(t *testing.T) func() []byte {
+	dir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(dir, "%s.log"))
+	return func() []byte {
+		logs, err := os.ReadFile(filepath.Join(dir, t.Name()+".log"))
+		if err != nil {
+			t.Fatalf("reading the TRACE log: %v", err)
+		}
+		return logs
+	}
+}
+
+// expectNoKeyInLog fails when logs hold the test key, or lack one of the
+// strings that prove they captured what the test is about.
+func expectNoKeyInLog(t *testing.T, logs []byte, mustHold ...string) {
+	t.Helper()
+	for _, want := range mustHold {
 		if !bytes.Contains(logs, []byte(want)) {
 			t.Fatalf("the TRACE log (%d bytes) has no %q: it did not capture the HTTP exchange", len(logs), want)
 		}
@@ -180,4 +209,32 @@ resource "oxen_model_activation" "tagger" {
 		lo, hi := max(0, i-200), min(len(logs), i+50)
 		t.Fatalf("the TRACE log contains the API key:\n%s", logs[lo:hi])
 	}
+}
+
+// Not parallel: it logs at TRACE to a file. A server that quotes the key
+// back in an error body must not get it into the diagnostic or the log.
+func TestAccSecrets_keyEchoedByTheServerIsScrubbed(t *testing.T) {
+	env := newTestEnv(t)
+	traceLog := captureTraceLog(t)
+	// From the environment: Terraform logs the configuration it reads.
+	t.Setenv(envAPIKey, testAPIKey)
+	factories, leaks := scanningFactories(env, testAPIKey)
+	echo := `{"error":{"type":"forbidden","title":"Forbidden","detail":"The key ` + testAPIKey + ` may not read gpt-5"}}`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: "/api/ai/models/gpt-5", Status: 403, Body: echo})
+			},
+			Config: fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n%s", env.url, gpt5Lookup),
+			ExpectError: wrapped(`Could not read model "gpt-5" .* 403 Forbidden: The key **** may not read gpt-5 (request id req_`),
+		}},
+	})
+	if l := leaks(); len(l) > 0 {
+		t.Fatalf("the echoed API key left the provider: %s", strings.Join(l, "; "))
+	}
+	if n := env.sim.PendingFaults(); n != 0 {
+		t.Fatal("the echoing answer was never sent: the test proves nothing")
+	}
+	expectNoKeyInLog(t, traceLog(), "may not read gpt-5", "Bearer ****")
 }

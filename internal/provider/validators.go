@@ -35,7 +35,9 @@ func (v durationBetween) ValidateString(ctx context.Context, req validator.Strin
 }
 
 // parseDuration is the one reading of duration settings, shared by the
-// validator (plan time) and Configure (values from the environment).
+// validator and Configure, so both say the same about a bad value. The
+// validator cannot see a value that is unknown at validation time;
+// Configure sees every value.
 func parseDuration(s string, min, max time.Duration) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {

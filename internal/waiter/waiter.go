@@ -1,6 +1,6 @@
-// Package waiter polls something until it settles. It is the one wait loop of
-// the provider: create, update, delete and read all use it, so backoff,
-// timeouts, failure states and Ctrl-C behave the same everywhere.
+// Package waiter polls something until it settles. It is the provider's one
+// wait loop: apply and destroy of a model activation both use it, so
+// backoff, timeouts, failure states and Ctrl-C behave the same in each.
 package waiter
 
 import (
@@ -14,9 +14,13 @@ import (
 )
 
 const (
-	defaultInitialInterval  = time.Second
-	defaultMaxInterval      = 10 * time.Second
-	defaultUnknownTolerance = 2 * time.Minute
+	// The first pause is short because a fast deployment is most likely to
+	// settle early; later pauses grow towards Config.MaxInterval.
+	firstInterval      = time.Second
+	defaultMaxInterval = 10 * time.Second
+	// A run of Unknown or unlisted states longer than this is not a blip:
+	// whatever the object is doing, waiting longer will not tell.
+	unknownTolerance = 2 * time.Minute
 	// A server that answers "wait" more often than this in a row is treated
 	// as failing, so that it cannot keep a wait without a Timeout alive forever.
 	maxConsecutiveRetryAfter = 3
@@ -27,32 +31,26 @@ const (
 // A state is classified in this order: Target, Failure, Pending, anything
 // else. States listed in Unknown and states listed nowhere (an enum value
 // newer than the caller) are both waited on, but a consecutive run of them
-// fails with an *UnknownTooLongError once it has lasted UnknownTolerance.
+// fails with an *UnknownTooLongError once it has lasted two minutes.
 type Config[T any] struct {
 	// Poll fetches the latest object and its state.
 	Poll func(ctx context.Context) (T, string, error)
 
-	Target  []string // end the wait successfully
+	Target  string   // ends the wait successfully
 	Pending []string // keep waiting, as long as Timeout allows
 	Failure []string // end the wait at once with a *FailureError
 	Unknown []string // expected but uninformative, such as "unknown"
 
-	// UnknownTolerance bounds a run of Unknown or unlisted states;
-	// zero or less means 2 minutes.
-	UnknownTolerance time.Duration
 	// Timeout bounds the whole wait; zero or less means no bound beyond ctx.
 	// Pass Terraform's timeouts here rather than only as a ctx deadline: the
 	// loop then polls one last time right at the deadline and reports the
 	// state it saw, instead of being cut off mid-sleep.
 	Timeout time.Duration
-
-	// The pauses between polls start at InitialInterval (zero = 1s) and grow
-	// by half each time up to MaxInterval (zero = 10s). A MaxInterval below
-	// InitialInterval is used for both.
-	InitialInterval time.Duration
-	MaxInterval     time.Duration
-
-	Clock clock.Clock // nil = clock.Real()
+	// The pauses between polls start at one second and grow by half each
+	// time up to MaxInterval (zero = 10s; below one second it is used for
+	// every pause).
+	MaxInterval time.Duration
+	Clock       clock.Clock // nil = clock.Real()
 
 	// RetryAfter, when set, reports whether a Poll error carries a wait the
 	// server asked for (HTTP 429 or 503 with Retry-After). The loop then
@@ -60,20 +58,8 @@ type Config[T any] struct {
 	// Poll error ends the wait at once.
 	RetryAfter func(err error) (time.Duration, bool)
 
-	// OnPoll, when set, is called after each poll that returned a state,
-	// for progress logs.
-	OnPoll func(attempt int, state string, elapsed time.Duration)
-
-	// Subject names what is waited on in error messages ("deployment");
-	// empty means "object".
+	// Subject names what is waited on in error messages; empty means "object".
 	Subject string
-}
-
-// Result sums up a wait: the last state seen, and how many polls and how long it took.
-type Result struct {
-	State   string        // last state seen; empty if no poll returned one
-	Polls   int           // calls of Poll, failed ones included
-	Elapsed time.Duration // from the start of the wait to the last poll
 }
 
 // FailureError means the object reached one of the Failure states.
@@ -101,9 +87,9 @@ func (e *TimeoutError) Error() string {
 	return fmt.Sprintf("%s still %q after %s (%s)", e.Subject, e.LastState, human(e.Elapsed), polls(e.Polls))
 }
 
-// UnknownTooLongError means a run of Unknown or unlisted states lasted
-// Config.UnknownTolerance. Unlisted tells the caller the state was one it did
-// not list at all, which usually means the API is newer than the provider.
+// UnknownTooLongError means a run of Unknown or unlisted states lasted too
+// long. Unlisted tells the caller the state was one it did not list at all,
+// which usually means the API is newer than the caller.
 type UnknownTooLongError struct {
 	Subject  string
 	State    string
@@ -122,17 +108,35 @@ func (e *UnknownTooLongError) Error() string {
 		e.Subject, what, human(e.For), human(e.Elapsed), polls(e.Polls))
 }
 
-// Wait polls until the state is a Target, a Failure, too long unknown, the
-// Timeout runs out, ctx is done or Poll fails. It returns the last object
-// seen and a Result in every case, so a caller can describe a failure with
-// the object's own details.
-func Wait[T any](ctx context.Context, cfg Config[T]) (T, Result, error) {
-	var last T
-	var res Result
-	if cfg.Poll == nil || len(cfg.Target) == 0 {
-		return last, res, errors.New("waiter: Config needs a Poll function and at least one Target state")
-	}
+// StoppedError means ctx ended the wait (Ctrl-C, or a deadline of the
+// caller's own); it wraps ctx's error.
+type StoppedError struct {
+	Subject   string
+	LastState string // empty when no poll returned a state
+	Elapsed   time.Duration
+	Polls     int
+	Err       error
+}
 
+func (e *StoppedError) Error() string {
+	if e.LastState == "" {
+		return fmt.Sprintf("stopped waiting for %s before any state was seen (%s): %v", e.Subject, polls(e.Polls), e.Err)
+	}
+	return fmt.Sprintf("stopped waiting for %s after %s (%s, last state %q): %v",
+		e.Subject, human(e.Elapsed), polls(e.Polls), e.LastState, e.Err)
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+// Wait polls until the state is the Target, a Failure, too long unknown,
+// the Timeout runs out, ctx is done or Poll fails. It returns the last
+// object seen in every case, so that a caller can describe a failure with
+// the object's own details.
+func Wait[T any](ctx context.Context, cfg Config[T]) (T, error) {
+	var last T
+	if cfg.Poll == nil || cfg.Target == "" {
+		return last, errors.New("waiter: Config needs a Poll function and a Target state")
+	}
 	clk := cfg.Clock
 	if clk == nil {
 		clk = clock.Real()
@@ -141,11 +145,11 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, Result, error) {
 	if subject == "" {
 		subject = "object"
 	}
-	tolerance := cfg.UnknownTolerance
-	if tolerance <= 0 {
-		tolerance = defaultUnknownTolerance
+	maxInterval := cfg.MaxInterval
+	if maxInterval <= 0 {
+		maxInterval = defaultMaxInterval
 	}
-	next, maxInterval := intervals(cfg.InitialInterval, cfg.MaxInterval)
+	next := min(firstInterval, maxInterval)
 
 	start := clk.Now()
 	var deadline time.Time
@@ -153,47 +157,49 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, Result, error) {
 		deadline = start.Add(cfg.Timeout)
 	}
 	var (
-		seen         bool // a poll has returned a state
+		state        string // last state seen; empty until a poll returns one
+		pollCount    int
+		elapsed      time.Duration
 		inUnknown    bool
 		unknownSince time.Time
 		retries      int
 	)
 	stopped := func(err error) error {
-		if !seen {
-			return fmt.Errorf("stopped waiting for %s before any state was seen (%s): %w", subject, polls(res.Polls), err)
-		}
-		return fmt.Errorf("stopped waiting for %s after %s (%s, last state %q): %w",
-			subject, human(res.Elapsed), polls(res.Polls), res.State, err)
+		return &StoppedError{Subject: subject, LastState: state, Elapsed: elapsed, Polls: pollCount, Err: err}
 	}
 	pollFailed := func(err error) error {
 		gaveUp := ""
 		if retries > 0 {
 			gaveUp = fmt.Sprintf(", after %d server-requested retries", retries)
 		}
-		if !seen {
-			return fmt.Errorf("polling %s failed (%s%s): %w", subject, polls(res.Polls), gaveUp, err)
+		if state == "" {
+			return fmt.Errorf("polling %s failed (%s%s): %w", subject, polls(pollCount), gaveUp, err)
 		}
 		return fmt.Errorf("polling %s failed after %s (%s%s, last state %q): %w",
-			subject, human(res.Elapsed), polls(res.Polls), gaveUp, res.State, err)
+			subject, human(elapsed), polls(pollCount), gaveUp, state, err)
 	}
 
 	for {
 		if err := ctx.Err(); err != nil {
-			return last, res, stopped(err)
+			return last, stopped(err)
 		}
-		obj, state, err := cfg.Poll(ctx)
+		obj, polled, err := cfg.Poll(ctx)
 		now := clk.Now()
-		res.Polls++
-		res.Elapsed = now.Sub(start)
+		pollCount++
+		elapsed = now.Sub(start)
 
 		var pause time.Duration
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return last, res, stopped(ctxErr)
+				return last, stopped(ctxErr)
 			}
-			wait, ok := serverWait(cfg.RetryAfter, err)
+			var wait time.Duration
+			ok := false
+			if cfg.RetryAfter != nil {
+				wait, ok = cfg.RetryAfter(err)
+			}
 			if !ok || retries >= maxConsecutiveRetryAfter {
-				return last, res, pollFailed(err)
+				return last, pollFailed(err)
 			}
 			retries++
 			pause = wait
@@ -202,25 +208,22 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, Result, error) {
 			}
 		} else {
 			retries = 0
-			last, res.State, seen = obj, state, true
-			if cfg.OnPoll != nil {
-				cfg.OnPoll(res.Polls, state, res.Elapsed)
-			}
+			last, state = obj, polled
 			switch {
-			case slices.Contains(cfg.Target, state):
-				return last, res, nil
+			case state == cfg.Target:
+				return last, nil
 			case slices.Contains(cfg.Failure, state):
-				return last, res, &FailureError{Subject: subject, State: state, Elapsed: res.Elapsed, Polls: res.Polls}
+				return last, &FailureError{Subject: subject, State: state, Elapsed: elapsed, Polls: pollCount}
 			case slices.Contains(cfg.Pending, state):
 				inUnknown = false
 			default:
 				if !inUnknown {
 					inUnknown, unknownSince = true, now
 				}
-				if run := now.Sub(unknownSince); run >= tolerance {
-					return last, res, &UnknownTooLongError{
+				if run := now.Sub(unknownSince); run >= unknownTolerance {
+					return last, &UnknownTooLongError{
 						Subject: subject, State: state, Unlisted: !slices.Contains(cfg.Unknown, state),
-						For: run, Elapsed: res.Elapsed, Polls: res.Polls,
+						For: run, Elapsed: elapsed, Polls: pollCount,
 					}
 				}
 			}
@@ -234,44 +237,26 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, Result, error) {
 			left := deadline.Sub(now)
 			if left <= 0 {
 				if err != nil {
-					return last, res, pollFailed(err)
+					return last, pollFailed(err)
 				}
-				return last, res, &TimeoutError{Subject: subject, LastState: res.State, Elapsed: res.Elapsed, Polls: res.Polls}
+				return last, &TimeoutError{Subject: subject, LastState: state, Elapsed: elapsed, Polls: pollCount}
 			}
 			pause = min(pause, left)
 		}
 		if inUnknown {
-			pause = min(pause, unknownSince.Add(tolerance).Sub(now))
+			pause = min(pause, unknownSince.Add(unknownTolerance).Sub(now))
 		}
 		if err := clk.Sleep(ctx, pause); err != nil {
-			return last, res, stopped(err)
+			return last, stopped(err)
 		}
 	}
-}
-
-// intervals returns the first pause and the cap, defaults applied.
-func intervals(initial, maxInterval time.Duration) (time.Duration, time.Duration) {
-	if initial <= 0 {
-		initial = defaultInitialInterval
-	}
-	if maxInterval <= 0 {
-		maxInterval = defaultMaxInterval
-	}
-	return min(initial, maxInterval), maxInterval
 }
 
 // grow is the backoff: each pause is half again as long as the one before,
 // which reaches a 10s cap from 1s in 6 steps while keeping the early polls
-// (when a fast deployment is most likely to settle) close together.
+// close together.
 func grow(d, maxInterval time.Duration) time.Duration {
 	return min(d+d/2, maxInterval)
-}
-
-func serverWait(retryAfter func(error) (time.Duration, bool), err error) (time.Duration, bool) {
-	if retryAfter == nil {
-		return 0, false
-	}
-	return retryAfter(err)
 }
 
 // human rounds a duration for messages: "30m0s" rather than "30m0.001234s".

@@ -47,16 +47,44 @@ func settles(clk *clock.Fake, polls *int, after time.Duration) func(context.Cont
 
 func config(clk clock.Clock, poll func(context.Context) (deployment, string, error)) Config[deployment] {
 	return Config[deployment]{
-		Poll:            poll,
-		Target:          []string{"active", "inactive"},
-		Pending:         []string{"deploying", "deactivating"},
-		Failure:         []string{"error"},
-		Unknown:         []string{"unknown"},
-		InitialInterval: time.Second,
-		MaxInterval:     10 * time.Second,
-		Clock:           clk,
-		Subject:         "deployment",
+		Poll:        guarded(poll),
+		Target:      "active",
+		Pending:     []string{"deploying", "deactivating"},
+		Failure:     []string{"error"},
+		Unknown:     []string{"unknown"},
+		MaxInterval: 10 * time.Second,
+		Clock:       clk,
+		Subject:     "deployment",
 	}
+}
+
+// maxPolls bounds every wait of these tests: none polls more than 40
+// times, so a wait that reaches this many has lost its way out (a settled
+// state taken for a pending one) and must fail now, not fill the memory.
+const maxPolls = 1000
+
+var errRunaway = fmt.Errorf("test guard: %d polls and the wait has not ended: is a settled state being waited on?", maxPolls)
+
+// guarded ends a runaway wait: once poll has been called maxPolls times,
+// it answers with errRunaway, which no Config retries.
+func guarded(poll func(context.Context) (deployment, string, error)) func(context.Context) (deployment, string, error) {
+	if poll == nil {
+		return nil
+	}
+	n := 0
+	return func(ctx context.Context) (deployment, string, error) {
+		if n++; n > maxPolls {
+			return deployment{}, "", errRunaway
+		}
+		return poll(ctx)
+	}
+}
+
+// testContext bounds a wait in real time too, in case a bug spins without polling.
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func seconds(s ...float64) []time.Duration {
@@ -75,18 +103,18 @@ func sum(ds []time.Duration) time.Duration {
 	return t
 }
 
+// since is how much fake time has passed since the wait began.
+func since(clk *clock.Fake) time.Duration { return clk.Now().Sub(epoch) }
+
 func TestImmediateTargetDoesNotSleep(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
-	got, res, err := Wait(context.Background(), config(clk, settles(clk, &polls, 0)))
+	got, err := Wait(testContext(t), config(clk, settles(clk, &polls, 0)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Result{State: "active", Polls: 1}); res != want {
-		t.Errorf("result = %+v, want %+v", res, want)
-	}
-	if got.Status != "active" || polls != 1 {
-		t.Errorf("object = %+v after %d polls", got, polls)
+	if got.Status != "active" || polls != 1 || since(clk) != 0 {
+		t.Errorf("object = %+v after %d polls and %v", got, polls, since(clk))
 	}
 	if s := clk.Sleeps(); len(s) != 0 {
 		t.Errorf("slept %v, want no sleep", s)
@@ -96,7 +124,7 @@ func TestImmediateTargetDoesNotSleep(t *testing.T) {
 func TestPendingThenTargetBacksOffToMax(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
-	got, res, err := Wait(context.Background(), config(clk, settles(clk, &polls, 40*time.Second)))
+	got, err := Wait(testContext(t), config(clk, settles(clk, &polls, 40*time.Second)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,12 +132,11 @@ func TestPendingThenTargetBacksOffToMax(t *testing.T) {
 	if s := clk.Sleeps(); !slices.Equal(s, wantSleeps) {
 		t.Errorf("sleeps = %v, want %v", s, wantSleeps)
 	}
-	want := Result{State: "active", Polls: 9, Elapsed: sum(wantSleeps)}
-	if res != want {
-		t.Errorf("result = %+v, want %+v", res, want)
+	if got.Status != "active" || polls != 9 || since(clk) != sum(wantSleeps) {
+		t.Errorf("%+v after %d polls and %v, want active after 9 polls and %v", got, polls, since(clk), sum(wantSleeps))
 	}
-	if got.At != want.Elapsed {
-		t.Errorf("returned the object of the poll at %v, want the last one at %v", got.At, want.Elapsed)
+	if got.At != sum(wantSleeps) {
+		t.Errorf("returned the object of the poll at %v, want the last one at %v", got.At, sum(wantSleeps))
 	}
 }
 
@@ -117,7 +144,7 @@ func TestFailureStateEndsAtOnce(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
 	poll := timeline(clk, &polls, phase{0, "deploying"}, phase{2 * time.Second, "error"})
-	got, res, err := Wait(context.Background(), config(clk, poll))
+	got, err := Wait(testContext(t), config(clk, poll))
 
 	var fe *FailureError
 	if !errors.As(err, &fe) {
@@ -130,8 +157,8 @@ func TestFailureStateEndsAtOnce(t *testing.T) {
 	if msg := err.Error(); msg != `deployment reached "error" after 2.5s (3 polls)` {
 		t.Errorf("message = %q", msg)
 	}
-	if got.Status != "error" || res.State != "error" || res.Polls != 3 {
-		t.Errorf("object = %+v, result = %+v; want the failed deployment returned", got, res)
+	if got.Status != "error" || polls != 3 {
+		t.Errorf("object = %+v after %d polls; want the failed deployment returned", got, polls)
 	}
 }
 
@@ -143,7 +170,7 @@ func TestTimeoutPollsLastAtTheDeadline(t *testing.T) {
 	poll := timeline(clk, &polls, phase{0, "deploying"}, phase{20 * time.Second, "deactivating"})
 	cfg := config(clk, poll)
 	cfg.Timeout = 20 * time.Second
-	_, res, err := Wait(context.Background(), cfg)
+	_, err := Wait(testContext(t), cfg)
 
 	var te *TimeoutError
 	if !errors.As(err, &te) {
@@ -161,8 +188,8 @@ func TestTimeoutPollsLastAtTheDeadline(t *testing.T) {
 	if s := clk.Sleeps(); !slices.Equal(s, wantSleeps) {
 		t.Errorf("sleeps = %v, want %v", s, wantSleeps)
 	}
-	if res.Elapsed != cfg.Timeout || clk.Now() != epoch.Add(cfg.Timeout) {
-		t.Errorf("ended at %v, want exactly at the %v deadline", res.Elapsed, cfg.Timeout)
+	if since(clk) != cfg.Timeout {
+		t.Errorf("ended at %v, want exactly at the %v deadline", since(clk), cfg.Timeout)
 	}
 }
 
@@ -171,12 +198,12 @@ func TestSettlingExactlyAtTheDeadlineSucceeds(t *testing.T) {
 	var polls int
 	cfg := config(clk, settles(clk, &polls, 20*time.Second))
 	cfg.Timeout = 20 * time.Second
-	_, res, err := Wait(context.Background(), cfg)
+	got, err := Wait(testContext(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.State != "active" || res.Elapsed != 20*time.Second {
-		t.Errorf("result = %+v, want active at 20s", res)
+	if got.Status != "active" || got.At != 20*time.Second {
+		t.Errorf("object = %+v, want active at 20s", got)
 	}
 }
 
@@ -185,12 +212,12 @@ func TestUnknownToleratedBriefly(t *testing.T) {
 	var polls int
 	poll := timeline(clk, &polls,
 		phase{0, "deploying"}, phase{5 * time.Second, "unknown"}, phase{60 * time.Second, "active"})
-	_, res, err := Wait(context.Background(), config(clk, poll))
+	got, err := Wait(testContext(t), config(clk, poll))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.State != "active" {
-		t.Errorf("result = %+v", res)
+	if got.Status != "active" {
+		t.Errorf("object = %+v", got)
 	}
 }
 
@@ -198,32 +225,30 @@ func TestUnknownTooLongFails(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
 	poll := timeline(clk, &polls, phase{0, "deploying"}, phase{4 * time.Second, "unknown"})
-	cfg := config(clk, poll)
-	cfg.UnknownTolerance = 30 * time.Second
-	_, _, err := Wait(context.Background(), cfg)
+	_, err := Wait(testContext(t), config(clk, poll))
 
 	var ue *UnknownTooLongError
 	if !errors.As(err, &ue) {
 		t.Fatalf("err = %v (%T), want *UnknownTooLongError", err, err)
 	}
 	// First seen by the poll at 4.75s; the pause is cut so that the verdict
-	// falls exactly 30s later.
+	// falls exactly two minutes later.
 	want := UnknownTooLongError{
 		Subject: "deployment", State: "unknown", Unlisted: false,
-		For: 30 * time.Second, Elapsed: 34750 * time.Millisecond, Polls: 9,
+		For: 2 * time.Minute, Elapsed: 124750 * time.Millisecond, Polls: 18,
 	}
 	if *ue != want {
 		t.Errorf("error = %+v, want %+v", *ue, want)
 	}
-	if msg := err.Error(); msg != `deployment stayed in "unknown" for 30s (34.75s in all, 9 polls)` {
+	if msg := err.Error(); msg != `deployment stayed in "unknown" for 2m0s (2m5s in all, 18 polls)` {
 		t.Errorf("message = %q", msg)
 	}
 }
 
-func TestUnknownToleranceDefaultsToTwoMinutes(t *testing.T) {
+func TestUnknownToleranceIsTwoMinutes(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
-	_, _, err := Wait(context.Background(), config(clk, timeline(clk, &polls, phase{0, "unknown"})))
+	_, err := Wait(testContext(t), config(clk, timeline(clk, &polls, phase{0, "unknown"})))
 	var ue *UnknownTooLongError
 	if !errors.As(err, &ue) || ue.For != 2*time.Minute || ue.Elapsed != 2*time.Minute {
 		t.Fatalf("err = %v, want an unknown run of exactly 2m", err)
@@ -233,14 +258,12 @@ func TestUnknownToleranceDefaultsToTwoMinutes(t *testing.T) {
 func TestPendingStateEndsAnUnknownRun(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
-	// Two runs of 20s and 25s, each within a 30s tolerance though together
-	// they are not.
+	// Two runs of 100s and 90s, each within the two-minute tolerance though
+	// together they are not.
 	poll := timeline(clk, &polls,
-		phase{0, "unknown"}, phase{20 * time.Second, "deploying"},
-		phase{40 * time.Second, "unknown"}, phase{65 * time.Second, "active"})
-	cfg := config(clk, poll)
-	cfg.UnknownTolerance = 30 * time.Second
-	if _, _, err := Wait(context.Background(), cfg); err != nil {
+		phase{0, "unknown"}, phase{100 * time.Second, "deploying"},
+		phase{150 * time.Second, "unknown"}, phase{240 * time.Second, "active"})
+	if _, err := Wait(testContext(t), config(clk, poll)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -250,24 +273,22 @@ func TestUnlistedStateIsTreatedAsUnknown(t *testing.T) {
 		clk := clock.NewFake(epoch)
 		var polls int
 		poll := timeline(clk, &polls, phase{0, "migrating"}, phase{10 * time.Second, "active"})
-		if _, _, err := Wait(context.Background(), config(clk, poll)); err != nil {
+		if _, err := Wait(testContext(t), config(clk, poll)); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("too long", func(t *testing.T) {
 		clk := clock.NewFake(epoch)
 		var polls int
-		cfg := config(clk, timeline(clk, &polls, phase{0, "migrating"}))
-		cfg.UnknownTolerance = 15 * time.Second
-		_, _, err := Wait(context.Background(), cfg)
+		_, err := Wait(testContext(t), config(clk, timeline(clk, &polls, phase{0, "migrating"})))
 		var ue *UnknownTooLongError
 		if !errors.As(err, &ue) {
 			t.Fatalf("err = %v (%T), want *UnknownTooLongError", err, err)
 		}
-		if !ue.Unlisted || ue.State != "migrating" || ue.For != 15*time.Second {
+		if !ue.Unlisted || ue.State != "migrating" || ue.For != 2*time.Minute {
 			t.Errorf("error = %+v", *ue)
 		}
-		if msg := err.Error(); msg != `deployment stayed in unrecognised state "migrating" for 15s (15s in all, 7 polls)` {
+		if msg := err.Error(); msg != `deployment stayed in unrecognised state "migrating" for 2m0s (2m0s in all, 17 polls)` {
 			t.Errorf("message = %q", msg)
 		}
 	})
@@ -307,7 +328,7 @@ func TestPollErrorIsReturnedWrapped(t *testing.T) {
 	var polls int
 	cfg := config(clk, scripted(&polls, "deploying", errBoom))
 	cfg.RetryAfter = retryAfter // not a retryable error: must not matter
-	got, res, err := Wait(context.Background(), cfg)
+	got, err := Wait(testContext(t), cfg)
 	if !errors.Is(err, errBoom) {
 		t.Fatalf("err = %v, want it to wrap %v", err, errBoom)
 	}
@@ -315,15 +336,15 @@ func TestPollErrorIsReturnedWrapped(t *testing.T) {
 	if err.Error() != wantMsg {
 		t.Errorf("message = %q\n want %q", err.Error(), wantMsg)
 	}
-	if got.Status != "deploying" || res.State != "deploying" || res.Polls != 2 || polls != 2 {
-		t.Errorf("object = %+v, result = %+v after %d polls", got, res, polls)
+	if got.Status != "deploying" || polls != 2 {
+		t.Errorf("object = %+v after %d polls", got, polls)
 	}
 }
 
 func TestFirstPollErrorHasNoLastState(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
-	_, _, err := Wait(context.Background(), config(clk, scripted(&polls, errBoom)))
+	_, err := Wait(testContext(t), config(clk, scripted(&polls, errBoom)))
 	if !errors.Is(err, errBoom) || err.Error() != "polling deployment failed (1 poll): "+errBoom.Error() {
 		t.Errorf("err = %v", err)
 	}
@@ -334,7 +355,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	var polls int
 	cfg := config(clk, scripted(&polls, "deploying", serverBusy{7 * time.Second}, "deploying", "active"))
 	cfg.RetryAfter = retryAfter
-	_, res, err := Wait(context.Background(), cfg)
+	got, err := Wait(testContext(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,8 +364,8 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	if s := clk.Sleeps(); !slices.Equal(s, wantSleeps) {
 		t.Errorf("sleeps = %v, want %v", s, wantSleeps)
 	}
-	if res.Polls != 4 || res.State != "active" {
-		t.Errorf("result = %+v", res)
+	if polls != 4 || got.Status != "active" {
+		t.Errorf("object = %+v after %d polls", got, polls)
 	}
 }
 
@@ -354,7 +375,7 @@ func TestRetryAfterIsBounded(t *testing.T) {
 	busy := serverBusy{5 * time.Second}
 	cfg := config(clk, scripted(&polls, "deploying", busy))
 	cfg.RetryAfter = retryAfter
-	_, res, err := Wait(context.Background(), cfg)
+	_, err := Wait(testContext(t), cfg)
 	if !errors.As(err, new(serverBusy)) {
 		t.Fatalf("err = %v, want the server's error", err)
 	}
@@ -364,8 +385,8 @@ func TestRetryAfterIsBounded(t *testing.T) {
 	if wantSleeps := seconds(1, 5, 5, 5); !slices.Equal(clk.Sleeps(), wantSleeps) {
 		t.Errorf("sleeps = %v, want %v", clk.Sleeps(), wantSleeps)
 	}
-	if res.Polls != 5 {
-		t.Errorf("polls = %d, want 1 + 1 failed + 3 retries", res.Polls)
+	if polls != 5 {
+		t.Errorf("polls = %d, want 1 + 1 failed + 3 retries", polls)
 	}
 }
 
@@ -376,7 +397,7 @@ func TestRetryAfterResetsOnSuccess(t *testing.T) {
 	cfg := config(clk, scripted(&polls,
 		busy, busy, busy, "deploying", busy, busy, busy, "active"))
 	cfg.RetryAfter = retryAfter
-	if _, _, err := Wait(context.Background(), cfg); err != nil {
+	if _, err := Wait(testContext(t), cfg); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -387,25 +408,29 @@ func TestRetryAfterNeverPassesTheDeadline(t *testing.T) {
 	cfg := config(clk, scripted(&polls, "deploying", serverBusy{time.Hour}))
 	cfg.RetryAfter = retryAfter
 	cfg.Timeout = 10 * time.Second
-	_, res, err := Wait(context.Background(), cfg)
+	_, err := Wait(testContext(t), cfg)
 	if !errors.As(err, new(serverBusy)) {
 		t.Fatalf("err = %v, want the server's error", err)
 	}
-	if res.Elapsed != 10*time.Second || !slices.Equal(clk.Sleeps(), seconds(1, 9)) {
-		t.Errorf("elapsed %v, sleeps %v; want to stop at the 10s deadline", res.Elapsed, clk.Sleeps())
+	if since(clk) != 10*time.Second || !slices.Equal(clk.Sleeps(), seconds(1, 9)) {
+		t.Errorf("elapsed %v, sleeps %v; want to stop at the 10s deadline", since(clk), clk.Sleeps())
 	}
 }
 
 func TestCancelledBeforeTheFirstPoll(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(testContext(t))
 	cancel()
-	_, res, err := Wait(ctx, config(clk, settles(clk, &polls, 0)))
+	_, err := Wait(ctx, config(clk, settles(clk, &polls, 0)))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if polls != 0 || res.Polls != 0 {
+	var se *StoppedError
+	if !errors.As(err, &se) || se.LastState != "" || se.Polls != 0 {
+		t.Errorf("err = %#v, want a *StoppedError before any poll", err)
+	}
+	if polls != 0 {
 		t.Errorf("polled %d times after cancellation", polls)
 	}
 }
@@ -426,11 +451,11 @@ func (c *cancellingClock) Sleep(ctx context.Context, d time.Duration) error {
 
 func TestCancelledDuringTheWait(t *testing.T) {
 	fake := clock.NewFake(epoch)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
 	clk := &cancellingClock{Fake: fake, cancel: cancel, n: 3}
 	var polls int
-	got, res, err := Wait(ctx, config(clk, settles(fake, &polls, time.Hour)))
+	got, err := Wait(ctx, config(clk, settles(fake, &polls, time.Hour)))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -438,14 +463,18 @@ func TestCancelledDuringTheWait(t *testing.T) {
 	if err.Error() != want {
 		t.Errorf("message = %q\n want %q", err.Error(), want)
 	}
-	if polls != 3 || res.Polls != 3 || got.Status != "deploying" {
-		t.Errorf("object %+v, result %+v, %d polls", got, res, polls)
+	var se *StoppedError
+	if !errors.As(err, &se) || se.LastState != "deploying" || se.Polls != 3 {
+		t.Errorf("err = %#v, want a *StoppedError naming the last state", err)
+	}
+	if polls != 3 || got.Status != "deploying" {
+		t.Errorf("object %+v, %d polls", got, polls)
 	}
 }
 
 func TestCancelledDuringAPoll(t *testing.T) {
 	clk := clock.NewFake(epoch)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
 	polls := 0
 	poll := func(ctx context.Context) (deployment, string, error) {
@@ -457,7 +486,7 @@ func TestCancelledDuringAPoll(t *testing.T) {
 	}
 	cfg := config(clk, poll)
 	cfg.RetryAfter = func(error) (time.Duration, bool) { return time.Second, true } // must not retry a cancelled wait
-	_, _, err := Wait(ctx, cfg)
+	_, err := Wait(ctx, cfg)
 	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "stopped waiting for deployment") {
 		t.Fatalf("err = %v, want a stop wrapping context.Canceled", err)
 	}
@@ -466,26 +495,25 @@ func TestCancelledDuringAPoll(t *testing.T) {
 	}
 }
 
-func TestMaxIntervalBelowInitialIsUsedForBoth(t *testing.T) {
+func TestMaxIntervalBelowOneSecondIsUsedForEveryPause(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
-	cfg := config(clk, settles(clk, &polls, 7*time.Second))
-	cfg.InitialInterval = 5 * time.Second
-	cfg.MaxInterval = 2 * time.Second
-	if _, _, err := Wait(context.Background(), cfg); err != nil {
+	cfg := config(clk, settles(clk, &polls, 1750*time.Millisecond))
+	cfg.MaxInterval = 500 * time.Millisecond
+	if _, err := Wait(testContext(t), cfg); err != nil {
 		t.Fatal(err)
 	}
-	if want := seconds(2, 2, 2, 2); !slices.Equal(clk.Sleeps(), want) {
+	if want := seconds(0.5, 0.5, 0.5, 0.5); !slices.Equal(clk.Sleeps(), want) {
 		t.Errorf("sleeps = %v, want %v", clk.Sleeps(), want)
 	}
 }
 
-func TestZeroIntervalsUseDefaults(t *testing.T) {
+func TestZeroMaxIntervalMeansTenSeconds(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
 	cfg := config(clk, settles(clk, &polls, 40*time.Second))
-	cfg.InitialInterval, cfg.MaxInterval = 0, 0
-	if _, _, err := Wait(context.Background(), cfg); err != nil {
+	cfg.MaxInterval = 0
+	if _, err := Wait(testContext(t), cfg); err != nil {
 		t.Fatal(err)
 	}
 	if want := seconds(1, 1.5, 2.25, 3.375, 5.0625, 7.59375, 10, 10); !slices.Equal(clk.Sleeps(), want) {
@@ -493,7 +521,7 @@ func TestZeroIntervalsUseDefaults(t *testing.T) {
 	}
 }
 
-func TestOnPollReportsEachState(t *testing.T) {
+func TestEachPollSeesTheStateOfItsTime(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
 	type report struct {
@@ -502,11 +530,13 @@ func TestOnPollReportsEachState(t *testing.T) {
 		elapsed time.Duration
 	}
 	var got []report
-	cfg := config(clk, settles(clk, &polls, 2*time.Second))
-	cfg.OnPoll = func(attempt int, state string, elapsed time.Duration) {
-		got = append(got, report{attempt, state, elapsed})
-	}
-	if _, _, err := Wait(context.Background(), cfg); err != nil {
+	poll := settles(clk, &polls, 2*time.Second)
+	cfg := config(clk, func(ctx context.Context) (deployment, string, error) {
+		d, state, err := poll(ctx)
+		got = append(got, report{polls, state, d.At})
+		return d, state, err
+	})
+	if _, err := Wait(testContext(t), cfg); err != nil {
 		t.Fatal(err)
 	}
 	want := []report{{1, "deploying", 0}, {2, "deploying", time.Second}, {3, "active", 2500 * time.Millisecond}}
@@ -520,9 +550,9 @@ func TestInvalidConfig(t *testing.T) {
 	var polls int
 	noPoll := config(clk, nil)
 	noTarget := config(clk, settles(clk, &polls, 0))
-	noTarget.Target = nil
+	noTarget.Target = ""
 	for name, cfg := range map[string]Config[deployment]{"no Poll": noPoll, "no Target": noTarget} {
-		if _, _, err := Wait(context.Background(), cfg); err == nil {
+		if _, err := Wait(testContext(t), cfg); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -540,7 +570,7 @@ func TestDefaultSubjectAndRounding(t *testing.T) {
 	var polls int
 	cfg := config(clk, scripted(&polls, "error"))
 	cfg.Subject = ""
-	if _, _, err := Wait(context.Background(), cfg); err == nil || err.Error() != `object reached "error" after 0s (1 poll)` {
+	if _, err := Wait(testContext(t), cfg); err == nil || err.Error() != `object reached "error" after 0s (1 poll)` {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -558,17 +588,16 @@ func TestFigures(t *testing.T) {
 		t.Run(tc.settle.String(), func(t *testing.T) {
 			clk := clock.NewFake(epoch)
 			var polls int
-			_, res, err := Wait(context.Background(), config(clk, settles(clk, &polls, tc.settle)))
-			if err != nil {
+			if _, err := Wait(testContext(t), config(clk, settles(clk, &polls, tc.settle))); err != nil {
 				t.Fatal(err)
 			}
-			delay := res.Elapsed - tc.settle
-			t.Logf("settled at %v: %d polls, noticed %v later", tc.settle, res.Polls, delay)
-			if res.Polls != tc.wantPolls {
-				t.Errorf("polls = %d, want %d", res.Polls, tc.wantPolls)
+			delay := since(clk) - tc.settle
+			t.Logf("settled at %v: %d polls, noticed %v later", tc.settle, polls, delay)
+			if polls != tc.wantPolls {
+				t.Errorf("polls = %d, want %d", polls, tc.wantPolls)
 			}
-			if res.Polls > 40 {
-				t.Errorf("polls = %d, more than 40", res.Polls)
+			if polls > 40 {
+				t.Errorf("polls = %d, more than 40", polls)
 			}
 			if delay < 0 || delay > 10*time.Second {
 				t.Errorf("noticed %v after settling, want within one 10s interval", delay)
@@ -585,19 +614,19 @@ func TestFigures(t *testing.T) {
 func TestWorstCaseWithinFiveMinutes(t *testing.T) {
 	var worstDelay time.Duration
 	var worstPolls int
+	ctx := testContext(t)
 	for settle := time.Duration(0); settle <= 5*time.Minute; settle += 125 * time.Millisecond {
 		clk := clock.NewFake(epoch)
 		var polls int
-		_, res, err := Wait(context.Background(), config(clk, settles(clk, &polls, settle)))
-		if err != nil {
+		if _, err := Wait(ctx, config(clk, settles(clk, &polls, settle))); err != nil {
 			t.Fatal(err)
 		}
 		sleeps := clk.Sleeps()
-		delay := res.Elapsed - settle
+		delay := since(clk) - settle
 		if len(sleeps) > 0 && (delay < 0 || delay >= sleeps[len(sleeps)-1]) {
 			t.Fatalf("settled at %v, noticed %v later: not within the last pause %v", settle, delay, sleeps[len(sleeps)-1])
 		}
-		worstDelay, worstPolls = max(worstDelay, delay), max(worstPolls, res.Polls)
+		worstDelay, worstPolls = max(worstDelay, delay), max(worstPolls, polls)
 	}
 	t.Logf("worst case up to 5m: %d polls, noticed %v late", worstPolls, worstDelay)
 	if worstPolls > 40 || worstDelay > 10*time.Second {

@@ -13,7 +13,11 @@ data "oxen_model" "chat" {
 }
 
 data "oxen_model" "images" {
-  id = "gpt-image-1" # per_image pricing, by quality and resolution
+  id = "gpt-image-1" # per_image pricing, by quality and resolution only
+}
+
+data "oxen_model" "video" {
+  id = "wan-2-2-text-to-video" # a flat 0.08 per second of video, and a rate by resolution
 }
 
 locals {
@@ -24,13 +28,19 @@ locals {
   }
   image_usage = {
     images     = 2000
-    quality    = "medium"
+    quality    = "medium" # required: this model has no flat price
     resolution = "1K"
+  }
+  # No resolution: the flat price applies, as it would for an image model
+  # that has a cost_per_image beside its grid.
+  video_usage = {
+    video_seconds = 600
   }
 
   monthly_cost = {
     chat   = provider::oxen::estimate_cost(data.oxen_model.chat.pricing, local.chat_usage)    # 120 + 120 = 240
     images = provider::oxen::estimate_cost(data.oxen_model.images.pricing, local.image_usage) # 2000 × 0.042 = 84
+    video  = provider::oxen::estimate_cost(data.oxen_model.video.pricing, local.video_usage)  # 600 × 0.08 = 48
   }
 }
 
@@ -39,5 +49,5 @@ output "monthly_cost_usd" {
 }
 
 output "monthly_budget_usd" {
-  value = sum(values(local.monthly_cost)) # 324
+  value = sum(values(local.monthly_cost)) # 372
 }
