@@ -127,6 +127,9 @@ func run(ctx context.Context, o options) error {
 
 	b := &bench{opts: o, root: root, tmp: tmp}
 	b.sampleLoad()
+	if len(b.load) > 0 && b.load[0][0] > float64(runtime.NumCPU()) {
+		log.Printf("warning: load average %.2f on %d CPUs: other work will slow every figure (the table says so)", b.load[0][0], runtime.NumCPU())
+	}
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
