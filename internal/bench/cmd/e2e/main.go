@@ -126,7 +126,10 @@ func run(ctx context.Context, o options) error {
 	}
 
 	b := &bench{opts: o, root: root, tmp: tmp}
-	b.loadStart, _ = loadAverage()
+	b.sampleLoad()
+	if len(b.load) > 0 && b.load[0][0] > float64(runtime.NumCPU()) {
+		log.Printf("warning: load average %.2f on %d CPUs: other work will slow every figure (the table says so)", b.load[0][0], runtime.NumCPU())
+	}
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
@@ -141,7 +144,7 @@ func run(ctx context.Context, o options) error {
 		}
 		rows = append(rows, r...)
 	}
-	b.loadEnd, _ = loadAverage()
+	b.sampleLoad()
 
 	table := b.render(strings.SplitN(string(tfVersion), "\n", 2)[0], rows)
 	fmt.Print(table)
@@ -156,11 +159,19 @@ func run(ctx context.Context, o options) error {
 
 // bench holds what the scenarios share: the mirror, the CLI config.
 type bench struct {
-	opts               options
-	root               string
-	tmp                string
-	cliConf            string
-	loadStart, loadEnd string
+	opts    options
+	root    string
+	tmp     string
+	cliConf string
+	// load holds the load average (1, 5, 15 min) at the start of the run,
+	// before every terraform command, and at the end.
+	load [][3]float64
+}
+
+func (b *bench) sampleLoad() {
+	if la, ok := loadAverage(); ok {
+		b.load = append(b.load, la)
+	}
 }
 
 // The providers the harness builds, by local name: this one and the two
@@ -278,6 +289,7 @@ func (b *bench) terraform(ctx context.Context, dir, baseURL string, watch bool, 
 	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	b.sampleLoad()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -314,8 +326,15 @@ func (b *bench) render(tfVersion string, rows []row) string {
 		tfVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		o.runs, o.latency, o.catalogSize, map[bool]string{true: " -wait-real", false: ""}[o.waitReal])
 	// Wall times on a shared machine move with its load; say what it was.
-	if b.loadStart != "" && b.loadEnd != "" {
-		fmt.Fprintf(&sb, "Load average (1, 5, 15 min) at the start of the run: %s; at the end: %s.\n\n", b.loadStart, b.loadEnd)
+	if len(b.load) >= 2 {
+		first, last := b.load[0], b.load[len(b.load)-1]
+		lo, hi := first[0], first[0]
+		for _, la := range b.load {
+			lo, hi = min(lo, la[0]), max(hi, la[0])
+		}
+		fmt.Fprintf(&sb, "Load average (1, 5, 15 min) at the start of the run: %.2f, %.2f, %.2f; at the end: %.2f, %.2f, %.2f; "+
+			"the 1-minute figure before each terraform command ranged from %.2f to %.2f.\n\n",
+			first[0], first[1], first[2], last[0], last[1], last[2], lo, hi)
 	} else {
 		fmt.Fprintf(&sb, "Load average: not available on %s.\n\n", runtime.GOOS)
 	}

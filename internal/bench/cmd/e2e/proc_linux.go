@@ -113,15 +113,21 @@ func treeMaxRSS(ps *os.ProcessState) int64 {
 	return 0
 }
 
-// loadAverage is the 1, 5 and 15 minute load average, as "a, b, c".
-func loadAverage() (string, bool) {
+// loadAverage is the 1, 5 and 15 minute load average.
+func loadAverage() ([3]float64, bool) {
+	var la [3]float64
 	data, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
-		return "", false
+		return la, false
 	}
 	f := strings.Fields(string(data))
 	if len(f) < 3 {
-		return "", false
+		return la, false
 	}
-	return strings.Join(f[:3], ", "), true
+	for i := range la {
+		if la[i], err = strconv.ParseFloat(f[i], 64); err != nil {
+			return la, false
+		}
+	}
+	return la, true
 }

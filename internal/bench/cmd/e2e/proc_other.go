@@ -18,4 +18,4 @@ func (*memWatch) peaks() (provider, terraform int64) { return 0, 0 }
 
 func treeMaxRSS(*os.ProcessState) int64 { return 0 }
 
-func loadAverage() (string, bool) { return "", false }
+func loadAverage() ([3]float64, bool) { return [3]float64{}, false }
