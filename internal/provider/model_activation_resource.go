@@ -109,15 +109,7 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 					"currency of the hub's prices, and known at plan time, so `check` blocks and policies can budget " +
 					"deployments before apply.",
 			},
-			"deployments": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The model's deployments as the hub reports them.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Deployment status."},
-					},
-				},
-			},
+			"deployments": deploymentsResourceAttribute("The model's deployments as the hub reports them."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{
@@ -263,10 +255,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan 
 	switch {
 	case err == nil:
 	case interrupted:
-		diags.AddWarning(fmt.Sprintf("Stopped waiting for model %q", modelID),
-			fmt.Sprintf("The wait was interrupted with the deployment in status %q, on its way to %q. The model "+
-				"stays in state; the next plan shows its real status, and the next apply waits for it to reach %q "+
-				"without sending another request.", m.Status(), targetStatus(want), targetStatus(want)))
+		diags.Append(interruptedWarning(modelID, want, deploymentStatus(m), err))
 	default:
 		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
 	}
@@ -366,6 +355,30 @@ func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, 
 		m = last
 	}
 	return m, err
+}
+
+// interruptedWarning tells what an apply stopped by Ctrl-C leaves behind,
+// from how far it got: a change request that got no answer may or may not
+// have reached the hub, so the next apply may have to send it again, while
+// one the hub accepted only needs waiting for. last is the status last seen.
+func interruptedWarning(modelID string, wantActive bool, last string, err error) diag.Diagnostic {
+	verb, heading, target := "activate", oxen.StatusDeploying, targetStatus(wantActive)
+	if !wantActive {
+		verb, heading = "deactivate", oxen.StatusDeactivating
+	}
+	var stopped *waiter.StoppedError
+	if !errors.As(err, &stopped) {
+		return diag.NewWarningDiagnostic(fmt.Sprintf("Interrupted while asking to %s model %q", verb, modelID),
+			fmt.Sprintf("Apply was interrupted while the %s request was in flight, so it is not known whether the hub "+
+				"received it. The deployment was last seen in status %q, before the request. The model stays in state; "+
+				"the next plan shows its real status, and the next apply sends %s again unless the deployment is "+
+				"by then %q or %q.", verb, last, verb, heading, target))
+	}
+	return diag.NewWarningDiagnostic(fmt.Sprintf("Stopped waiting for model %q", modelID),
+		fmt.Sprintf("The hub accepted the %s request; the wait was then interrupted with the deployment in status "+
+			"%q, on its way to %q. The model stays in state; the next plan shows its real status, and the next apply "+
+			"waits for it to reach %q without sending another %s request while it is still on its way.",
+			verb, last, target, target, verb))
 }
 
 // convergeErrorDiag explains a failed apply or destroy: what happened to

@@ -5,11 +5,10 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -35,7 +34,7 @@ func configuredServer(b *testing.B, opts oxensim.Options) (tfprotov6.ProviderSer
 	ctx := context.Background()
 	sim := httptest.NewServer(oxensim.New(opts))
 	b.Cleanup(sim.Close)
-	server := providerserver.NewProtocol6(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})()
+	server := newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
@@ -63,7 +62,7 @@ func BenchmarkReadDataSourceRPC5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", benchCatalogSize)
+	p := perunit.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "oxen_models", Config: &dsCfg})
 		if err != nil || len(resp.Diagnostics) > 0 {
