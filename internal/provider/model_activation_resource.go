@@ -92,15 +92,7 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Status of the model's deployment: `active`, `inactive`, `deploying`, " +
 					"`deactivating`, `error` or `unknown`. Known at plan time: the plan shows the status apply will reach.",
 			},
-			"deployments": schema.ListNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The model's deployments as the hub reports them.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Deployment status."},
-					},
-				},
-			},
+			"deployments": deploymentsResourceAttribute("The model's deployments as the hub reports them."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{

@@ -74,7 +74,7 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	vals, diags := modelValues(m)
+	vals, diags := modelObjectValue(m)
 	resp.Diagnostics.Append(diags...)
 	raw, err := normalizeJSON(m.Raw)
 	if err != nil {
@@ -92,5 +92,7 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	vals["id"] = args["id"]
 	vals["live_status"] = args["live_status"]
 	vals["raw_json"] = tftypes.NewValue(tftypes.String, raw)
-	setState(ctx, &resp.State, vals)
+	if err := setState(ctx, &resp.State, vals); err != nil {
+		resp.Diagnostics.AddError("Could not map the model", "This is a bug in the provider; please report it: "+err.Error())
+	}
 }

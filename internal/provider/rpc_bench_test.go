@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -35,7 +34,7 @@ func configuredServer(b *testing.B, opts oxensim.Options) (tfprotov6.ProviderSer
 	ctx := context.Background()
 	sim := httptest.NewServer(oxensim.New(opts))
 	b.Cleanup(sim.Close)
-	server := providerserver.NewProtocol6(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})()
+	server := newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
