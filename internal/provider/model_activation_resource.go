@@ -229,12 +229,13 @@ const (
 // nothing, so it leaves no trace: no state on create, the prior state on
 // update (which the framework keeps unless apply sets another).
 //
-// An interrupted wait (Ctrl-C) is a warning, not an error: an error would
-// taint a new resource, and the next apply would replace it, deactivating
-// the deployment on the way. Terraform requires the applied status to be the
-// planned one when apply succeeds, so the state keeps the planned status
-// while deployments holds the real one; the next refresh reads the real
-// status and the plan then finishes the wait without another request.
+// An interrupt (Ctrl-C) once the change request was sent is a warning, not
+// an error: an error would taint a new resource, and the next apply would
+// replace it, deactivating the deployment on the way. Terraform requires the
+// applied status to be the planned one when apply succeeds, so the state
+// keeps the planned status while deployments holds the last one seen; the
+// next refresh reads the real status and the plan then finishes the job:
+// only waiting if the request reached the hub, sending it again if not.
 //
 // It returns the last model seen when it recorded the model in state.
 func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan *modelActivationModel, timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) *oxen.Model {
