@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -30,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure   = &ModelActivationResource{}
 	_ resource.ResourceWithModifyPlan  = &ModelActivationResource{}
 	_ resource.ResourceWithImportState = &ModelActivationResource{}
+	_ resource.ResourceWithIdentity    = &ModelActivationResource{}
 )
 
 // ModelActivationResource is oxen_model_activation: it keeps a custom
@@ -48,7 +50,14 @@ type modelActivationModel struct {
 	DeactivateOnDestroy types.Bool     `tfsdk:"deactivate_on_destroy"`
 	Status              types.String   `tfsdk:"status"`
 	Deployments         types.List     `tfsdk:"deployments"`
+	CostPerHour         types.Number   `tfsdk:"cost_per_hour"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+// modelActivationIdentity is the resource identity: the model names the
+// deployment, so it is all an import needs.
+type modelActivationIdentity struct {
+	ModelID types.String `tfsdk:"model_id"`
 }
 
 func (r *ModelActivationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -63,7 +72,7 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The model id (same as `model_id`).",
+				MarkdownDescription: "The model id (same as `model_id`), known at plan time.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"model_id": schema.StringAttribute{
@@ -90,9 +99,26 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"status": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "Status of the model's deployment: `active`, `inactive`, `deploying`, " +
-					"`deactivating`, `error` or `unknown`. Known at plan time: the plan shows the status apply will reach.",
+					"`deactivating`, `error` or `unknown`; a model that was never deployed (the hub lists no deployment) is " +
+					"`inactive`. Known at plan time: the plan shows the status apply will reach.",
 			},
-			"deployments": deploymentsResourceAttribute("The model's deployments as the hub reports them."),
+			"cost_per_hour": schema.NumberAttribute{
+				Computed: true,
+				MarkdownDescription: "What an hour of the deployment costs in the status the plan shows: the model's " +
+					"`pricing.cost_per_second` × 3600 while `status` is `active`, `0` while it is `inactive`, and null " +
+					"when the model is not billed by time (its pricing `method` is not `time`). Exact in decimal, in the " +
+					"currency of the hub's prices, and known at plan time, so `check` blocks and policies can budget " +
+					"deployments before apply.",
+			},
+			// A list of objects rather than a nested attribute: Terraform
+			// before 1.7 and OpenTofu 1.10 crash generating configuration
+			// (import blocks with -generate-config-out) for a resource with a
+			// computed-only nested attribute. The value is the same.
+			"deployments": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.ObjectType{AttrTypes: deploymentAttrTypes},
+				MarkdownDescription: "The model's deployments as the hub reports them, each an object with its `status`.",
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{
@@ -101,6 +127,17 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 				UpdateDescription: "How long update waits for the deployment to settle, such as `\"30m\"` (the default).",
 				DeleteDescription: "How long destroy waits for the deployment to become `inactive`, such as `\"30m\"` (the default).",
 			}),
+		},
+	}
+}
+
+func (r *ModelActivationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"model_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "Name or UUID of the custom model, such as `my-custom-model`.",
+			},
 		},
 	}
 }
@@ -127,50 +164,6 @@ func targetStatus(active bool) string {
 	return oxen.StatusInactive
 }
 
-// ModifyPlan makes the plan show the status apply will reach, and fails a
-// plan that names a missing model or a base model, before anything is applied.
-func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan modelActivationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !plan.Active.IsUnknown() {
-		target := types.StringValue(targetStatus(plan.Active.ValueBool()))
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), target)...)
-		// Apply changes the deployment only when the status moves; only then
-		// is the deployment list unknown until apply.
-		var prior types.String
-		if !req.State.Raw.IsNull() {
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &prior)...)
-		}
-		deployments := types.ListUnknown(types.ObjectType{AttrTypes: deploymentAttrTypes})
-		if prior.Equal(target) {
-			// Nothing will be asked of the hub (only a setting such as
-			// deactivate_on_destroy changes): the deployments stay as read.
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("deployments"), &deployments)...)
-		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deployments"), deployments)...)
-	}
-
-	// A resource already in state was checked by Read during this plan's
-	// refresh; only a new one needs a look at the model.
-	if !req.State.Raw.IsNull() || plan.ModelID.IsUnknown() || r.data == nil {
-		return
-	}
-	m, err := r.data.client.GetModel(ctx, plan.ModelID.ValueString(), oxen.GetOptions{})
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag(r.data, "plan the activation of model", plan.ModelID.ValueString(), err))
-		return
-	}
-	if m.IsBase() {
-		resp.Diagnostics.Append(baseModelDiag(plan.ModelID.ValueString()))
-	}
-}
-
 func baseModelDiag(modelID string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("model_id"), "Base model cannot be activated",
 		fmt.Sprintf("%q is a base model: base models are always active and need no activation. "+
@@ -188,7 +181,10 @@ func (r *ModelActivationResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, opCreate, &plan, timeout, &resp.State, &resp.Diagnostics)
+	if m := r.apply(ctx, opCreate, &plan, timeout, &resp.State, &resp.Diagnostics); m != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, hourlyRateKey, rateOf(m).encode())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ModelID)...)
+	}
 }
 
 func (r *ModelActivationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -202,7 +198,18 @@ func (r *ModelActivationResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, opUpdate, &plan, timeout, &resp.State, &resp.Diagnostics)
+	if m := r.apply(ctx, opUpdate, &plan, timeout, &resp.State, &resp.Diagnostics); m != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, hourlyRateKey, rateOf(m).encode())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ModelID)...)
+	}
+}
+
+// setIdentity records the identity, when the CLI keeps one.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, modelID types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, modelActivationIdentity{ModelID: modelID})
 }
 
 // operation is what a change is part of: after a failure, what the next
@@ -222,19 +229,22 @@ const (
 // nothing, so it leaves no trace: no state on create, the prior state on
 // update (which the framework keeps unless apply sets another).
 //
-// An interrupted wait (Ctrl-C) is a warning, not an error: an error would
-// taint a new resource, and the next apply would replace it, deactivating
-// the deployment on the way. Terraform requires the applied status to be the
-// planned one when apply succeeds, so the state keeps the planned status
-// while deployments holds the real one; the next refresh reads the real
-// status and the plan then finishes the wait without another request.
-func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan *modelActivationModel, timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) {
+// An interrupt (Ctrl-C) once the change request was sent is a warning, not
+// an error: an error would taint a new resource, and the next apply would
+// replace it, deactivating the deployment on the way. Terraform requires the
+// applied status to be the planned one when apply succeeds, so the state
+// keeps the planned status while deployments holds the last one seen; the
+// next refresh reads the real status and the plan then finishes the job:
+// only waiting if the request reached the hub, sending it again if not.
+//
+// It returns the last model seen when it recorded the model in state.
+func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan *modelActivationModel, timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) *oxen.Model {
 	modelID := plan.ModelID.ValueString()
 	want := plan.Active.ValueBool()
 	m, sent, err := r.converge(ctx, modelID, want, timeout)
 	if err != nil && !sent {
 		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
-		return
+		return nil
 	}
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	plan.ID = types.StringValue(modelID)
@@ -246,6 +256,11 @@ func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan 
 	if !interrupted {
 		plan.Status = types.StringValue(deploymentStatus(m))
 	}
+	// Known in the plan unless the model's price could not be looked up
+	// then; apply keeps what the plan showed.
+	if plan.CostPerHour.IsUnknown() {
+		plan.CostPerHour = rateOf(m).cost(plan.Status.ValueString())
+	}
 	diags.Append(state.Set(ctx, plan)...)
 	switch {
 	case err == nil:
@@ -254,6 +269,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan 
 	default:
 		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
 	}
+	return m
 }
 
 // converge reads the model, sends activate or deactivate when its status
@@ -456,6 +472,9 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The framework wants an identity after every successful read, even
+	// one that removes the resource; it is the model id whatever the hub says.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ModelID)...)
 	modelID := state.ModelID.ValueString()
 	m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
 	if oxen.IsNotFound(err) {
@@ -475,8 +494,10 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 	}
 
 	status := deploymentStatus(m)
+	rate := rateOf(m)
 	state.ID = types.StringValue(modelID)
 	state.Status = types.StringValue(status)
+	state.CostPerHour = rate.cost(status)
 	state.Deployments = deploymentsValue(ctx, m.Deployments, &resp.Diagnostics)
 	// active follows the real deployment, so a change made outside
 	// Terraform shows up in the next plan. A deployment on its way somewhere
@@ -497,6 +518,7 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 		state.DeactivateOnDestroy = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, hourlyRateKey, rate.encode())...)
 }
 
 func (r *ModelActivationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -522,9 +544,13 @@ func (r *ModelActivationResource) Delete(ctx context.Context, req resource.Delet
 	resp.Diagnostics.Append(r.convergeErrorDiag(opDelete, modelID, false, sent, err))
 }
 
+// ImportState takes the model id from an import id (terraform import, or
+// an import block's id) or from an import block's identity.
 func (r *ModelActivationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("model_id"), req.ID)...)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("model_id"), path.Root("model_id"), req, resp)
+	var modelID types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("model_id"), &modelID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), modelID)...)
 }
 
 // serverRequestedWait lets the wait loop honour a Retry-After that outlived
