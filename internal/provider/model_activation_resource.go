@@ -99,7 +99,8 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"status": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "Status of the model's deployment: `active`, `inactive`, `deploying`, " +
-					"`deactivating`, `error` or `unknown`. Known at plan time: the plan shows the status apply will reach.",
+					"`deactivating`, `error` or `unknown`; a model that was never deployed (the hub lists no deployment) is " +
+					"`inactive`. Known at plan time: the plan shows the status apply will reach.",
 			},
 			"cost_per_hour": schema.NumberAttribute{
 				Computed: true,
@@ -109,7 +110,15 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 					"currency of the hub's prices, and known at plan time, so `check` blocks and policies can budget " +
 					"deployments before apply.",
 			},
-			"deployments": deploymentsResourceAttribute("The model's deployments as the hub reports them."),
+			// A list of objects rather than a nested attribute: Terraform
+			// before 1.7 and OpenTofu 1.10 crash generating configuration
+			// (import blocks with -generate-config-out) for a resource with a
+			// computed-only nested attribute. The value is the same.
+			"deployments": schema.ListAttribute{
+				Computed:            true,
+				ElementType:         types.ObjectType{AttrTypes: deploymentAttrTypes},
+				MarkdownDescription: "The model's deployments as the hub reports them, each an object with its `status`.",
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{

@@ -68,7 +68,7 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	m, err := d.data.client.GetModel(ctx, id.ValueString(), oxen.GetOptions{Live: live.ValueBool()})
+	m, err := d.data.client.GetModel(ctx, id.ValueString(), oxen.GetOptions{Live: live.ValueBool(), Shared: true})
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiag(d.data, "read model", id.ValueString(), err))
 		return
