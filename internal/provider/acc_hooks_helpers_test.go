@@ -91,6 +91,45 @@ func (r *diagRecorder) ApplyResourceChange(ctx context.Context, req *tfprotov6.A
 	return resp, err
 }
 
+// beforeApply serves a provider and calls hook as each ApplyResourceChange
+// begins. Terraform plans a resource again just before applying it, and
+// that plan reads the model too: a simulator hold armed here catches the
+// requests of apply alone.
+type beforeApply struct {
+	tfprotov6.ProviderServer
+	hook func()
+}
+
+func (b *beforeApply) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	b.hook()
+	return b.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+// meeting returns a hook that holds its callers until n of them have come
+// (or a few seconds have passed), then runs then once and lets them all go.
+func meeting(n int, then func()) func() {
+	var (
+		mu      sync.Mutex
+		arrived int
+		once    sync.Once
+		all     = make(chan struct{})
+	)
+	open := func() { once.Do(func() { then(); close(all) }) }
+	return func() {
+		mu.Lock()
+		arrived++
+		if arrived == n {
+			open()
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+			open()
+		}
+	}
+}
+
 // overlappingLiveReads makes the next two live status reads of a model
 // overlap on the hub: the first is held until the second arrives, or for
 // at most a few seconds when none does.
