@@ -22,7 +22,7 @@ type diagLog struct {
 }
 
 type loggedDiag struct {
-	rpc string // "ReadResource" or "ApplyResourceChange"
+	rpc string // "ReadResource", "ReadDataSource" or "ApplyResourceChange"
 	*tfprotov6.Diagnostic
 }
 
@@ -79,6 +79,14 @@ func (r *diagRecorder) ReadResource(ctx context.Context, req *tfprotov6.ReadReso
 	resp, err := r.ProviderServer.ReadResource(ctx, req)
 	if resp != nil {
 		r.log.keep("ReadResource", resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (r *diagRecorder) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := r.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		r.log.keep("ReadDataSource", resp.Diagnostics)
 	}
 	return resp, err
 }

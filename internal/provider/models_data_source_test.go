@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -237,36 +236,16 @@ data "oxen_models" "d" {
 	})
 }
 
-// diagnosticsServer keeps the diagnostics of every data source read, as
-// Terraform receives them, so a test can check the warnings a user sees.
-type diagnosticsServer struct {
-	tfprotov6.ProviderServer
-	mu    *sync.Mutex
-	diags *[]*tfprotov6.Diagnostic
-}
-
-func (s diagnosticsServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
-	if resp != nil {
-		s.mu.Lock()
-		*s.diags = append(*s.diags, resp.Diagnostics...)
-		s.mu.Unlock()
-	}
-	return resp, err
-}
-
-// readDiagnostics serves the provider behind a diagnosticsServer; the
-// returned function lists what was seen so far.
+// readDiagnostics serves the provider with the diagnostics of its data
+// source reads logged; the returned function lists those seen so far.
 func (e *testEnv) readDiagnostics() (map[string]func() (tfprotov6.ProviderServer, error), func() []*tfprotov6.Diagnostic) {
-	var mu sync.Mutex
-	var diags []*tfprotov6.Diagnostic
-	factories := e.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return diagnosticsServer{ProviderServer: s, mu: &mu, diags: &diags}
-	})
-	return factories, func() []*tfprotov6.Diagnostic {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Clone(diags)
+	var log diagLog
+	return e.wrappedFactories(log.wrap), func() []*tfprotov6.Diagnostic {
+		var diags []*tfprotov6.Diagnostic
+		for _, d := range log.all("ReadDataSource") {
+			diags = append(diags, d.Diagnostic)
+		}
+		return diags
 	}
 }
 
