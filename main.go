@@ -2,11 +2,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/provider"
 )
@@ -23,11 +22,13 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/oxen-ai/oxen",
-		Debug:   debug,
-	})
-	if err != nil {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// ProtocolServer is the framework's server with the catalog read
+	// answered at the protocol level (see internal/provider).
+	if err := tf6server.Serve("registry.terraform.io/oxen-ai/oxen", provider.ProtocolServer(version), opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -46,7 +46,9 @@ type Config struct {
 	// RequestTimeout bounds one HTTP attempt (not the retries). Zero means 60s.
 	RequestTimeout time.Duration
 	// MaxRetries is how many times a request is retried after the first
-	// attempt on 429, 5xx and network errors.
+	// attempt on 429, 5xx and network errors that a later attempt may not
+	// meet (resets, timeouts, refused connections within
+	// RefusedRetryBudget). Errors no retry can fix are never retried.
 	MaxRetries int
 	// RetryWaitMin is the first backoff wait; it doubles on each retry up to
 	// RetryWaitMax. Zero means 1s and 30s. A Retry-After header overrides them.
@@ -85,8 +87,15 @@ type ListFilter struct {
 // GetOptions tunes GET /api/ai/models/{id}.
 type GetOptions struct {
 	// Live asks the hub to refresh the deployment status from the serving
-	// backend before answering (deployment_status=live).
+	// backend before answering (deployment_status=live). A live read is
+	// never shared.
 	Live bool
+	// Shared lets the read share one request with the other shared reads
+	// of the same id on this client: it joins one in flight, or reuses the
+	// answer of an earlier one, until the client sends activate or
+	// deactivate. The model returned may be the one other callers got:
+	// treat it as read-only.
+	Shared bool
 }
 
 // Client talks to the Oxen models API. It holds no per-call state and is
@@ -98,6 +107,7 @@ type Client struct {
 	clock   clock.Clock
 	log     redactor
 	maxBody int64
+	shared  *sharedReads
 }
 
 // New returns a client for cfg, or an error naming what is wrong with it.
@@ -151,6 +161,7 @@ func New(cfg Config) (*Client, error) {
 		clock:   cfg.Clock,
 		log:     redactor{log: cfg.Logger, secret: cfg.APIKey},
 		maxBody: MaxResponseBytes,
+		shared:  newSharedReads(),
 	}
 	var hc http.Client
 	if cfg.HTTPClient != nil {
@@ -230,21 +241,35 @@ func (c *Client) SearchModels(ctx context.Context, query string) ([]Model, error
 
 // GetModel returns one model by name or UUID.
 func (c *Client) GetModel(ctx context.Context, id string, opts GetOptions) (*Model, error) {
-	q := url.Values{}
 	if opts.Live {
-		q.Set("deployment_status", "live")
+		return c.model(ctx, http.MethodGet, id, "", url.Values{"deployment_status": {"live"}})
 	}
-	return c.model(ctx, http.MethodGet, id, "", q)
+	if opts.Shared {
+		return c.shared.get(ctx, id, func(ctx context.Context) (*Model, error) {
+			return c.model(ctx, http.MethodGet, id, "", nil)
+		})
+	}
+	return c.model(ctx, http.MethodGet, id, "", nil)
 }
 
 // ActivateModel asks the hub to start the custom model's deployment.
 func (c *Client) ActivateModel(ctx context.Context, id string) (*Model, error) {
-	return c.model(ctx, http.MethodPost, id, "/activate", nil)
+	return c.change(ctx, id, "/activate")
 }
 
 // DeactivateModel asks the hub to stop the custom model's deployment.
 func (c *Client) DeactivateModel(ctx context.Context, id string) (*Model, error) {
-	return c.model(ctx, http.MethodPost, id, "/deactivate", nil)
+	return c.change(ctx, id, "/deactivate")
+}
+
+// change sends activate or deactivate. Shared answers are dropped when it
+// is sent, for reads that start after, and again when it is answered, for
+// reads that started while the hub was acting on it. Any model may go by
+// its name or its UUID, so all of them are dropped.
+func (c *Client) change(ctx context.Context, id, action string) (*Model, error) {
+	c.shared.forget()
+	defer c.shared.forget()
+	return c.model(ctx, http.MethodPost, id, action, nil)
 }
 
 func (c *Client) list(ctx context.Context, path string, q url.Values) ([]Model, error) {

@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
@@ -43,7 +43,7 @@ func BenchmarkDecodeModelList5000(b *testing.B) {
 	body := benchListBody(b, benchSim(b))
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", benchCatalogSize)
+	p := perunit.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		models, err := decodeModelList(body)
 		if err != nil {
@@ -72,7 +72,7 @@ func BenchmarkListModels5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", benchCatalogSize)
+	p := perunit.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		models, err := c.ListModels(ctx, ListFilter{})
 		if err != nil {
@@ -96,7 +96,7 @@ func BenchmarkServeList5000(b *testing.B) {
 	}
 	req.Header.Set("Authorization", "Bearer "+benchAPIKey)
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", benchCatalogSize)
+	p := perunit.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		resp, err := srv.Client().Do(req)
 		if err != nil {

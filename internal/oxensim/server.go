@@ -88,9 +88,10 @@ type Server struct {
 	byID   map[string]*model
 	byUUID map[string]*model
 
-	logMu    sync.Mutex // guards requests and faults
+	logMu    sync.Mutex // guards requests, faults and holds
 	requests []Request
 	faults   []*queuedFault
+	holds    []*heldGroup
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -335,6 +336,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if err := clock.Real().Sleep(r.Context(), s.latency); err != nil {
 		return // the client is gone; nothing is answered
+	}
+	if h := s.catch(entry); h != nil && !s.wait(r.Context(), h, entry) {
+		return // the client gave up while the request was held
 	}
 	if f := s.takeFault(r.Method, entry.Path); f != nil {
 		if !s.applyFault(sw, r, f, record) {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -31,6 +32,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 		fired     atomic.Bool
 		mu        sync.Mutex
 		activated bool
+		diags     diagLog
 	)
 	env := newTestEnv(t, func(o *oxensim.Options) {
 		o.OnRequest = func(r oxensim.Request) {
@@ -52,7 +54,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 	})
 	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 		current.Store(&s)
-		return s
+		return diags.wrap(s)
 	})
 	start := env.clock.Now()
 	cfg := env.config(activationConfig("bot", model, ""))
@@ -64,11 +66,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			// The deployment is still deploying, so a plan right after the
 			// interrupted apply wants to finish the job.
 			ExpectNonEmptyPlan: true,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{"status": knownvalue.StringExact("deploying")}),
-				})),
-			},
+			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("deploying")},
 			Check: func(*terraform.State) error {
 				if !fired.Load() {
 					return fmt.Errorf("the interrupt never fired")
@@ -81,17 +79,15 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 				if waited := env.clock.Now().Sub(start); waited != 0 {
 					return fmt.Errorf("the interrupted wait went on for %s, want 0", waited)
 				}
-				return nil
+				return expectWarning(&diags, `Stopped waiting for model "acc-custom-6"`,
+					`The hub accepted the activate request; the wait was then interrupted with the deployment in status `+
+						`"deploying", on its way to "active". The model stays in state; the next plan shows its real status, `+
+						`and the next apply waits for it to reach "active" without sending another activate request while it is still on its way.`)
 			},
 		}, {
 			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					// Refresh found the real status: an in-place update, not a replacement.
-					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				},
-			},
+			// Refresh found the real status: an in-place update, not a replacement.
+			ConfigPlanChecks:  finishesInPlace,
 			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
 			Check: func(*terraform.State) error {
 				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
@@ -99,6 +95,170 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 				}
 				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/deactivate"); n != 0 {
 					return fmt.Errorf("%d deactivate requests after an interrupt, want 0", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// deploymentIs checks the deployments the interrupted apply recorded.
+func deploymentIs(status string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
+		knownvalue.ObjectExact(map[string]knownvalue.Check{"status": knownvalue.StringExact(status)}),
+	}))
+}
+
+// finishesInPlace is the plan after an interrupted create: an update to
+// "active", not a replacement.
+var finishesInPlace = resource.ConfigPlanChecks{
+	PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionUpdate),
+		plancheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+	},
+}
+
+// expectWarning checks that apply returned exactly one diagnostic: a
+// warning with these words.
+func expectWarning(diags *diagLog, summary, detail string) error {
+	d, err := diags.only("ApplyResourceChange")
+	if err != nil {
+		return err
+	}
+	if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != summary || d.Detail != detail {
+		return fmt.Errorf("apply said:\n%s\nwant the warning:\n%s: %s", d, summary, detail)
+	}
+	return nil
+}
+
+// TestAccModelActivation_interruptedActivateRequest presses Ctrl-C while
+// the activate request itself is on its way, before the hub has answered.
+// The warning must not promise that the next apply only waits: the hub may
+// never have seen the request, and here it did not (the deployment is still
+// inactive), so the next apply sends activate, exactly once.
+func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
+	const model = "acc-custom-7"
+	var (
+		current atomic.Pointer[tfprotov6.ProviderServer]
+		fired   atomic.Bool
+		diags   diagLog
+	)
+	env := newTestEnv(t)
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		current.Store(&s)
+		return diags.wrap(s)
+	})
+	activatePath := oxensim.ModelsPath + "/" + model + "/activate"
+	cfg := env.config(activationConfig("bot", model, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				// The hub holds the activate request until its client gives
+				// up (or 10s pass, which fails the test below); Ctrl-C is
+				// pressed the moment the request arrives.
+				env.sim.InjectHold(oxensim.Hold{
+					Match: func(r oxensim.Request) bool { return r.Method == "POST" && r.Path == activatePath },
+					Max:   10 * time.Second,
+					OnHold: func(oxensim.Request) {
+						if s := current.Load(); s != nil {
+							(*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{})
+							fired.Store(true)
+						}
+					},
+				})
+			},
+			Config: cfg,
+			// The deployment never left "inactive": the next plan activates it.
+			ExpectNonEmptyPlan: true,
+			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("inactive")},
+			Check: func(*terraform.State) error {
+				if !fired.Load() {
+					return fmt.Errorf("the interrupt never fired")
+				}
+				for _, r := range env.sim.Requests() {
+					if r.Method == "POST" && r.Status != 0 {
+						return fmt.Errorf("the hub answered the interrupted %s %s with %d, want it abandoned unanswered", r.Method, r.Path, r.Status)
+					}
+				}
+				if st, _ := env.sim.Status(model); st != "inactive" {
+					return fmt.Errorf("the hub has the deployment %q, want it untouched (inactive)", st)
+				}
+				return expectWarning(&diags, `Interrupted while asking to activate model "acc-custom-7"`,
+					`Apply was interrupted while the activate request was in flight, so it is not known whether the hub `+
+						`received it. The deployment was last seen in status "inactive", before the request. The model stays in state; `+
+						`the next plan shows its real status, and the next apply sends activate again unless the deployment is `+
+						`by then "deploying" or "active".`)
+			},
+		}, {
+			PreConfig:         func() { env.sim.ResetRequests() },
+			Config:            cfg,
+			ConfigPlanChecks:  finishesInPlace,
+			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
+			Check: func(*terraform.State) error {
+				if n := env.sim.CountRequests("POST", activatePath); n != 1 {
+					return fmt.Errorf("the apply after the interrupt sent %d activate requests, want exactly 1", n)
+				}
+				if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/deactivate"); n != 0 {
+					return fmt.Errorf("%d deactivate requests after an interrupt, want 0", n)
+				}
+				return env.expectSimStatus(model, "active")(nil)
+			},
+		}},
+	})
+}
+
+// TestAccModelActivation_interruptedBeforeTheRequest presses Ctrl-C while
+// apply is still reading the deployment, before it has asked the hub for
+// anything: the create fails saying nothing was changed or recorded, and
+// the next apply activates the model with one request.
+func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
+	const model = "acc-custom-8"
+	var (
+		current atomic.Pointer[tfprotov6.ProviderServer]
+		fired   atomic.Bool
+	)
+	env := newTestEnv(t)
+	// Apply's first read of the deployment is held, and Ctrl-C pressed the
+	// moment it arrives.
+	hold := overlappingLiveReads(model)
+	hold.Together, hold.Max = 0, 10*time.Second
+	hold.OnHold = func(oxensim.Request) {
+		if s := current.Load(); s != nil {
+			(*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{})
+			fired.Store(true)
+		}
+	}
+	arm := meeting(1, func() { env.sim.InjectHold(hold) })
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		current.Store(&s)
+		return &beforeApply{ProviderServer: s, hook: arm}
+	})
+	cfg := env.config(activationConfig("bot", model, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
+		}, {
+			PreConfig: func() {
+				if !fired.Load() {
+					t.Fatal("the interrupt never fired")
+				}
+				if n := env.sim.CountRequests("POST", "/"); n != 0 {
+					t.Fatalf("the interrupted create sent %d POST requests, want 0", n)
+				}
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionCreate),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
+			Check: func(*terraform.State) error {
+				if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/activate"); n != 1 {
+					return fmt.Errorf("%d activate requests in all, want exactly 1", n)
 				}
 				return nil
 			},

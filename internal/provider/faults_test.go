@@ -46,7 +46,7 @@ func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
 				ProtoV6ProviderFactories: env.factories(),
 				Steps: []resource.TestStep{{
 					PreConfig: func() { env.sim.InjectFault(fault) },
-					Config: env.config(gpt5Lookup),
+					Config:    env.config(gpt5Lookup),
 					ConfigStateChecks: []statecheck.StateCheck{
 						gpt5WasRead,
 					},
@@ -67,8 +67,8 @@ func TestAccFaults_persistentRateLimitIsAClearError(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "2", Times: -1}) },
-			Config: env.config(gpt5Lookup),
+			PreConfig:   func() { env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "2", Times: -1}) },
+			Config:      env.config(gpt5Lookup),
 			ExpectError: wrapped(`Could not read model "gpt-5" .* 429 Too Many Requests: Rate limit exceeded, retry later (request id req_ .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
 		}},
 	})
@@ -98,7 +98,7 @@ data "oxen_model" "m" {
 			ExpectError: wrapped(`Could not read model "gpt-5" .* timeout .* after 3 attempts`),
 		}, {
 			PreConfig: func() { env.sim.ClearFaults() },
-			Config: env.config(gpt5Lookup),
+			Config:    env.config(gpt5Lookup),
 		}},
 	})
 }
@@ -109,8 +109,8 @@ func TestAccFaults_modelDeletedBetweenPlanAndApply(t *testing.T) {
 	var env *testEnv
 	env = newTestEnv(t, func(o *oxensim.Options) {
 		o.OnRequest = func(r oxensim.Request) {
-			// The plan's look-up (not live) passed; delete the model before apply.
-			if r.Method == "GET" && r.Path == "/api/ai/models/"+model && r.RawQuery == "" && !planned.Swap(true) {
+			// The plan's look-up passed; delete the model before apply.
+			if r.Method == "GET" && r.Path == "/api/ai/models/"+model && !planned.Swap(true) {
 				go env.sim.DeleteModel(model)
 			}
 		}

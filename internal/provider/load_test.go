@@ -1,15 +1,20 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -129,4 +134,142 @@ func hclList(items []string) string {
 		quoted[i] = fmt.Sprintf("%q", s)
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// walkCounter marks each ConfigureProvider as the start of a new walk
+// (plan, apply, refresh...: a new client each) and counts the data source
+// reads of each walk.
+type walkCounter struct {
+	tfprotov6.ProviderServer
+	w *walks
+}
+
+func (c walkCounter) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	c.w.mu.Lock()
+	c.w.all = append(c.w.all, &walk{requests: map[string]int{}})
+	c.w.mu.Unlock()
+	return c.ProviderServer.ConfigureProvider(ctx, req)
+}
+
+func (c walkCounter) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	c.w.mu.Lock()
+	if n := len(c.w.all); n > 0 {
+		c.w.all[n-1].reads++
+	}
+	c.w.mu.Unlock()
+	return c.ProviderServer.ReadDataSource(ctx, req)
+}
+
+type walk struct {
+	reads    int
+	requests map[string]int // by method, path and query
+}
+
+type walks struct {
+	mu  sync.Mutex
+	all []*walk
+}
+
+// request records a request the simulator answered during the current walk.
+func (w *walks) request(r oxensim.Request) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n := len(w.all); n > 0 {
+		w.all[n-1].requests[r.Method+" "+r.Path+"?"+r.RawQuery]++
+	}
+}
+
+// 100 data sources naming 5 models send 5 requests in each walk that reads
+// them: concurrent reads join the one in flight, later ones reuse its answer.
+func TestAccLoad_identicalLookupsShareOneRequest(t *testing.T) {
+	var w walks
+	env := newTestEnv(t, func(o *oxensim.Options) { o.OnRequest = w.request })
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		return walkCounter{ProviderServer: s, w: &w}
+	})
+	ids := []string{"gpt-5", "claude-sonnet-4-6", "gpt-image-1", "veo-3-1", "support-bot-ft"}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(fmt.Sprintf(`
+locals {
+  ids = %s
+}
+data "oxen_model" "m" {
+  count = 100
+  id    = local.ids[count.index %% 5]
+}
+`, hclList(ids))),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.m[99]", tfjsonpath.New("owned_by"), knownvalue.StringExact("acme-ml")),
+				statecheck.ExpectKnownValue("data.oxen_model.m[0]", tfjsonpath.New("display_name"), knownvalue.NotNull()),
+			},
+			Check: func(*terraform.State) error {
+				w.mu.Lock()
+				defer w.mu.Unlock()
+				reading := 0
+				for i, wk := range w.all {
+					if wk.reads == 0 {
+						continue
+					}
+					reading++
+					sent := 0
+					for _, n := range wk.requests {
+						sent += n
+					}
+					t.Logf("walk %d: %d data source reads sent %d requests: %v", i+1, wk.reads, sent, wk.requests)
+					if wk.reads != 100 || sent != len(ids) {
+						return fmt.Errorf("walk %d: %d reads sent %d requests, want 100 reads and %d requests", i+1, wk.reads, sent, len(ids))
+					}
+					for _, id := range ids {
+						if n := wk.requests["GET /api/ai/models/"+id+"?"]; n != 1 {
+							return fmt.Errorf("walk %d: %d requests for %s, want 1", i+1, n, id)
+						}
+					}
+				}
+				if reading == 0 {
+					return fmt.Errorf("no walk read the data sources: the test proves nothing")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// A look-up that waits for an activation of its model sees the status that
+// activation reached, although another look-up of the same model, made
+// earlier in the same walk, saw the one before.
+func TestAccLoad_lookupAfterAnActivationSeesItsStatus(t *testing.T) {
+	env := newTestEnv(t)
+	const model = "my-custom-model"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			// first only defers "before" to the apply walk, where "bot" and
+			// "after" are.
+			Config: env.config(`
+resource "oxen_model_activation" "first" {
+  model_id = "vision-tagger-ft"
+}
+data "oxen_model" "before" {
+  id         = "my-custom-model"
+  depends_on = [oxen_model_activation.first]
+}
+resource "oxen_model_activation" "bot" {
+  model_id   = "my-custom-model"
+  depends_on = [data.oxen_model.before]
+}
+data "oxen_model" "after" {
+  id         = "my-custom-model"
+  depends_on = [oxen_model_activation.bot]
+}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statusIs("data.oxen_model.before", "inactive"),
+				statusIs("oxen_model_activation.bot", "active"),
+				statusIs("data.oxen_model.after", "active"),
+			},
+			Check: env.expectSimStatus(model, "active"),
+		}},
+	})
 }

@@ -8,10 +8,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -34,58 +33,20 @@ func benchModels(b *testing.B) []*oxen.Model {
 	return models
 }
 
-// mapModels is the mapping loop of ModelsDataSource.Read: modelValues and
-// one object per model, then the two lists.
-func mapModels(b *testing.B, models []*oxen.Model) (ids, objs tftypes.Value) {
-	idVals := make([]tftypes.Value, len(models))
-	objVals := make([]tftypes.Value, len(models))
-	for i, m := range models {
-		vals, diags := modelValues(m)
-		if diags.HasError() {
-			b.Fatalf("model %s: %v", m.ID, diags)
-		}
-		idVals[i] = tftypes.NewValue(tftypes.String, m.ID)
-		objVals[i] = tftypes.NewValue(modelTFTypes().object, vals)
-	}
-	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, idVals),
-		tftypes.NewValue(tftypes.List{ElementType: modelTFTypes().object}, objVals)
-}
-
-// BenchmarkMapModels5000 maps 5,000 decoded models into Terraform values.
+// BenchmarkMapModels5000 maps 5,000 decoded models to the encoded state of
+// an oxen_models read, as Terraform receives it: everything the provider
+// does after decoding the API's answer.
 func BenchmarkMapModels5000(b *testing.B) {
 	models := benchModels(b)
-	b.ReportAllocs()
-	p := benchstat.Start(b, "model", len(models))
-	for b.Loop() {
-		mapModels(b, models)
+	typ := modelsSchemaType()
+	args := map[string]tftypes.Value{}
+	for name, t := range typ.(tftypes.Object).AttributeTypes {
+		args[name] = tftypes.NewValue(t, nil)
 	}
-	p.Stop()
-}
-
-// BenchmarkModelsStateEncode5000 is everything Read and the framework do
-// with the mapped values before they leave the provider: mapping,
-// resp.State.Set (reflection into tftypes) and the msgpack encoding the
-// plugin protocol sends. It shows what the framework adds to the mapping.
-func BenchmarkModelsStateEncode5000(b *testing.B) {
-	ctx := context.Background()
-	models := benchModels(b)
-	var sresp datasource.SchemaResponse
-	(&ModelsDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &sresp)
-	if sresp.Diagnostics.HasError() {
-		b.Fatal(sresp.Diagnostics)
-	}
-	typ := sresp.Schema.Type().TerraformType(ctx)
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", len(models))
+	p := perunit.Start(b, "model", len(models))
 	for b.Loop() {
-		vals := map[string]tftypes.Value{}
-		for name, t := range typ.(tftypes.Object).AttributeTypes {
-			vals[name] = tftypes.NewValue(t, nil)
-		}
-		vals["ids"], vals["models"] = mapModels(b, models)
-		state := tfsdk.State{Schema: sresp.Schema}
-		setState(ctx, &state, vals)
-		if _, err := tfprotov6.NewDynamicValue(typ, state.Raw); err != nil {
+		if _, err := catalogState(typ, args, models); err != nil {
 			b.Fatal(err)
 		}
 	}

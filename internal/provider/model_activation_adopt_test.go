@@ -13,17 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
-// expectNoChangeRequests checks that the hub was asked for no activate or
-// deactivate of model.
-func (e *testEnv) expectNoChangeRequests(model string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if n := e.sim.CountRequests("POST", "/api/ai/models/"+model); n != 0 {
-			return fmt.Errorf("model %q was sent %d activate/deactivate requests, want 0", model, n)
-		}
-		return nil
-	}
-}
-
 // A custom model that was never deployed lists no deployment at all. It is
 // not serving, so it reads as inactive: adopted with active = false it
 // needs no request, and refresh keeps it inactive.
@@ -41,7 +30,7 @@ func TestAccModelActivation_neverDeployedReadsInactive(t *testing.T) {
 		// Import blocks and -generate-config-out arrived in Terraform 1.5.
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectNoChangeRequests(model),
+		CheckDestroy:             env.expectChangeRequests(model, 0, 0),
 		Steps: []resource.TestStep{{
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -51,7 +40,7 @@ func TestAccModelActivation_neverDeployedReadsInactive(t *testing.T) {
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: inactive,
-			Check:             env.expectNoChangeRequests(model),
+			Check:             env.expectChangeRequests(model, 0, 0),
 		}, {
 			RefreshState: true,
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -75,7 +64,7 @@ func TestAccModelActivation_neverDeployedImport(t *testing.T) {
 		// Import blocks and -generate-config-out arrived in Terraform 1.5.
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectNoChangeRequests(model),
+		CheckDestroy:             env.expectChangeRequests(model, 0, 0),
 		Steps: []resource.TestStep{{
 			Config: env.config(""),
 		}, {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -30,6 +31,7 @@ var (
 	_ resource.ResourceWithConfigure   = &ModelActivationResource{}
 	_ resource.ResourceWithModifyPlan  = &ModelActivationResource{}
 	_ resource.ResourceWithImportState = &ModelActivationResource{}
+	_ resource.ResourceWithIdentity    = &ModelActivationResource{}
 )
 
 // ModelActivationResource is oxen_model_activation: it keeps a custom
@@ -48,7 +50,14 @@ type modelActivationModel struct {
 	DeactivateOnDestroy types.Bool     `tfsdk:"deactivate_on_destroy"`
 	Status              types.String   `tfsdk:"status"`
 	Deployments         types.List     `tfsdk:"deployments"`
+	CostPerHour         types.Number   `tfsdk:"cost_per_hour"`
 	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+// modelActivationIdentity is the resource identity: the model names the
+// deployment, so it is all an import needs.
+type modelActivationIdentity struct {
+	ModelID types.String `tfsdk:"model_id"`
 }
 
 func (r *ModelActivationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -63,7 +72,7 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The model id (same as `model_id`).",
+				MarkdownDescription: "The model id (same as `model_id`), known at plan time.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"model_id": schema.StringAttribute{
@@ -90,16 +99,25 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 			"status": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "Status of the model's deployment: `active`, `inactive`, `deploying`, " +
-					"`deactivating`, `error` or `unknown`. Known at plan time: the plan shows the status apply will reach.",
+					"`deactivating`, `error` or `unknown`; a model that was never deployed (the hub lists no deployment) is " +
+					"`inactive`. Known at plan time: the plan shows the status apply will reach.",
 			},
-			"deployments": schema.ListNestedAttribute{
+			"cost_per_hour": schema.NumberAttribute{
+				Computed: true,
+				MarkdownDescription: "What an hour of the deployment costs in the status the plan shows: the model's " +
+					"`pricing.cost_per_second` × 3600 while `status` is `active`, `0` while it is `inactive`, and null " +
+					"when the model is not billed by time (its pricing `method` is not `time`). Exact in decimal, in the " +
+					"currency of the hub's prices, and known at plan time, so `check` blocks and policies can budget " +
+					"deployments before apply.",
+			},
+			// A list of objects rather than a nested attribute: Terraform
+			// before 1.7 and OpenTofu 1.10 crash generating configuration
+			// (import blocks with -generate-config-out) for a resource with a
+			// computed-only nested attribute. The value is the same.
+			"deployments": schema.ListAttribute{
 				Computed:            true,
-				MarkdownDescription: "The model's deployments as the hub reports them.",
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"status": schema.StringAttribute{Computed: true, MarkdownDescription: "Deployment status."},
-					},
-				},
+				ElementType:         types.ObjectType{AttrTypes: deploymentAttrTypes},
+				MarkdownDescription: "The model's deployments as the hub reports them, each an object with its `status`.",
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -109,6 +127,17 @@ func (r *ModelActivationResource) Schema(ctx context.Context, _ resource.SchemaR
 				UpdateDescription: "How long update waits for the deployment to settle, such as `\"30m\"` (the default).",
 				DeleteDescription: "How long destroy waits for the deployment to become `inactive`, such as `\"30m\"` (the default).",
 			}),
+		},
+	}
+}
+
+func (r *ModelActivationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"model_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "Name or UUID of the custom model, such as `my-custom-model`.",
+			},
 		},
 	}
 }
@@ -135,50 +164,6 @@ func targetStatus(active bool) string {
 	return oxen.StatusInactive
 }
 
-// ModifyPlan makes the plan show the status apply will reach, and fails a
-// plan that names a missing model or a base model, before anything is applied.
-func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan modelActivationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !plan.Active.IsUnknown() {
-		target := types.StringValue(targetStatus(plan.Active.ValueBool()))
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), target)...)
-		// Apply changes the deployment only when the status moves; only then
-		// is the deployment list unknown until apply.
-		var prior types.String
-		if !req.State.Raw.IsNull() {
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &prior)...)
-		}
-		deployments := types.ListUnknown(types.ObjectType{AttrTypes: deploymentAttrTypes})
-		if prior.Equal(target) {
-			// Nothing will be asked of the hub (only a setting such as
-			// deactivate_on_destroy changes): the deployments stay as read.
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("deployments"), &deployments)...)
-		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deployments"), deployments)...)
-	}
-
-	// A resource already in state was checked by Read during this plan's
-	// refresh; only a new one needs a look at the model.
-	if !req.State.Raw.IsNull() || plan.ModelID.IsUnknown() || r.data == nil {
-		return
-	}
-	m, err := r.data.client.GetModel(ctx, plan.ModelID.ValueString(), oxen.GetOptions{})
-	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag(r.data, "plan the activation of model", plan.ModelID.ValueString(), err))
-		return
-	}
-	if m.IsBase() {
-		resp.Diagnostics.Append(baseModelDiag(plan.ModelID.ValueString()))
-	}
-}
-
 func baseModelDiag(modelID string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("model_id"), "Base model cannot be activated",
 		fmt.Sprintf("%q is a base model: base models are always active and need no activation. "+
@@ -196,7 +181,10 @@ func (r *ModelActivationResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, &plan, timeout, &resp.State, &resp.Diagnostics)
+	if m := r.apply(ctx, opCreate, &plan, timeout, &resp.State, &resp.Diagnostics); m != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, hourlyRateKey, rateOf(m).encode())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ModelID)...)
+	}
 }
 
 func (r *ModelActivationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -210,28 +198,53 @@ func (r *ModelActivationResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, &plan, timeout, &resp.State, &resp.Diagnostics)
+	if m := r.apply(ctx, opUpdate, &plan, timeout, &resp.State, &resp.Diagnostics); m != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, hourlyRateKey, rateOf(m).encode())...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ModelID)...)
+	}
 }
 
+// setIdentity records the identity, when the CLI keeps one.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, modelID types.String) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	return identity.Set(ctx, modelActivationIdentity{ModelID: modelID})
+}
+
+// operation is what a change is part of: after a failure, what the next
+// run does depends on it.
+type operation string
+
+const (
+	opCreate operation = "create"
+	opUpdate operation = "update"
+	opDelete operation = "delete"
+)
+
 // apply brings the deployment to the planned status and records the
-// outcome. Once a request that may change the deployment has been sent, the
-// model is recorded in state whatever happens next, so nothing billable is
-// ever left outside Terraform.
+// outcome. Once a request that may have changed the deployment has been
+// sent, the model is recorded in state whatever happens next, so nothing
+// billable is ever left outside Terraform. A request the hub refused changed
+// nothing, so it leaves no trace: no state on create, the prior state on
+// update (which the framework keeps unless apply sets another).
 //
-// An interrupted wait (Ctrl-C) is a warning, not an error: an error would
-// taint a new resource, and the next apply would replace it, deactivating
-// the deployment on the way. Terraform requires the applied status to be the
-// planned one when apply succeeds, so the state keeps the planned status
-// while deployments holds the real one; the next refresh reads the real
-// status and the plan then finishes the wait without another request.
-func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivationModel, timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) {
+// An interrupt (Ctrl-C) once the change request was sent is a warning, not
+// an error: an error would taint a new resource, and the next apply would
+// replace it, deactivating the deployment on the way. Terraform requires the
+// applied status to be the planned one when apply succeeds, so the state
+// keeps the planned status while deployments holds the last one seen; the
+// next refresh reads the real status and the plan then finishes the job:
+// only waiting if the request reached the hub, sending it again if not.
+//
+// It returns the last model seen when it recorded the model in state.
+func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan *modelActivationModel, timeout time.Duration, state *tfsdk.State, diags *diag.Diagnostics) *oxen.Model {
 	modelID := plan.ModelID.ValueString()
 	want := plan.Active.ValueBool()
 	m, sent, err := r.converge(ctx, modelID, want, timeout)
 	if err != nil && !sent {
-		// Nothing was asked of the hub: leave no trace in state.
-		diags.Append(r.convergeErrorDiag(modelID, want, err))
-		return
+		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
+		return nil
 	}
 	interrupted := err != nil && errors.Is(err, context.Canceled)
 	plan.ID = types.StringValue(modelID)
@@ -243,24 +256,27 @@ func (r *ModelActivationResource) apply(ctx context.Context, plan *modelActivati
 	if !interrupted {
 		plan.Status = types.StringValue(deploymentStatus(m))
 	}
+	// Known in the plan unless the model's price could not be looked up
+	// then; apply keeps what the plan showed.
+	if plan.CostPerHour.IsUnknown() {
+		plan.CostPerHour = rateOf(m).cost(plan.Status.ValueString())
+	}
 	diags.Append(state.Set(ctx, plan)...)
 	switch {
 	case err == nil:
 	case interrupted:
-		diags.AddWarning(fmt.Sprintf("Stopped waiting for model %q", modelID),
-			fmt.Sprintf("The wait was interrupted with the deployment in status %q, on its way to %q. The model "+
-				"stays in state; the next plan shows its real status, and the next apply waits for it to reach %q "+
-				"without sending another request.", m.Status(), targetStatus(want), targetStatus(want)))
+		diags.Append(interruptedWarning(modelID, want, deploymentStatus(m), err))
 	default:
-		diags.Append(r.convergeErrorDiag(modelID, want, err))
+		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
 	}
+	return m
 }
 
 // converge reads the model, sends activate or deactivate when its status
 // is not already heading to the wanted one, and waits until it settles. It
 // returns the last model seen (nil only when the first read failed) and
 // whether a request that may have changed the deployment was sent, even one
-// that failed: the hub may have acted on it.
+// that failed, unless the hub refused it.
 func (r *ModelActivationResource) converge(ctx context.Context, modelID string, wantActive bool, timeout time.Duration) (*oxen.Model, bool, error) {
 	unlock := r.data.locks.lock(modelID)
 	defer unlock()
@@ -292,7 +308,7 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 		sent = true
 		changed, err := change(ctx, modelID)
 		if err != nil {
-			return m, sent, err
+			return m, !r.refused(ctx, modelID, s, err), err
 		}
 		m = changed
 	}
@@ -301,6 +317,23 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 }
 
 var errBaseModel = errors.New("base model")
+
+// refused reports whether a change request answered with a 4xx left the
+// deployment as it was (status before). The hub refuses with a 4xx without
+// acting, but the client may have sent the request again after an attempt
+// that the hub did act on (a reset, a 5xx), so the live status has the last
+// word. A model that no longer exists has no deployment to have changed.
+func (r *ModelActivationResource) refused(ctx context.Context, modelID, before string, err error) bool {
+	apiErr, ok := oxen.AsAPIError(err)
+	if !ok || apiErr.StatusCode < 400 || apiErr.StatusCode > 499 {
+		return false
+	}
+	m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
+	if oxen.IsNotFound(err) {
+		return true
+	}
+	return err == nil && deploymentStatus(m) == before
+}
 
 // waitFor polls the model's live status until it reaches target.
 func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, heading string, timeout time.Duration, last *oxen.Model) (*oxen.Model, error) {
@@ -334,35 +367,103 @@ func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, 
 	return m, err
 }
 
+// interruptedWarning tells what an apply stopped by Ctrl-C leaves behind,
+// from how far it got: a change request that got no answer may or may not
+// have reached the hub, so the next apply may have to send it again, while
+// one the hub accepted only needs waiting for. last is the status last seen.
+func interruptedWarning(modelID string, wantActive bool, last string, err error) diag.Diagnostic {
+	verb, heading, target := "activate", oxen.StatusDeploying, targetStatus(wantActive)
+	if !wantActive {
+		verb, heading = "deactivate", oxen.StatusDeactivating
+	}
+	var stopped *waiter.StoppedError
+	if !errors.As(err, &stopped) {
+		return diag.NewWarningDiagnostic(fmt.Sprintf("Interrupted while asking to %s model %q", verb, modelID),
+			fmt.Sprintf("Apply was interrupted while the %s request was in flight, so it is not known whether the hub "+
+				"received it. The deployment was last seen in status %q, before the request. The model stays in state; "+
+				"the next plan shows its real status, and the next apply sends %s again unless the deployment is "+
+				"by then %q or %q.", verb, last, verb, heading, target))
+	}
+	return diag.NewWarningDiagnostic(fmt.Sprintf("Stopped waiting for model %q", modelID),
+		fmt.Sprintf("The hub accepted the %s request; the wait was then interrupted with the deployment in status "+
+			"%q, on its way to %q. The model stays in state; the next plan shows its real status, and the next apply "+
+			"waits for it to reach %q without sending another %s request while it is still on its way.",
+			verb, last, target, target, verb))
+}
+
 // convergeErrorDiag explains a failed apply or destroy: what happened to
-// which model, the API's words, and what the user can do next.
-func (r *ModelActivationResource) convergeErrorDiag(modelID string, wantActive bool, err error) diag.Diagnostic {
+// which model, the API's words, and what the next run does. sent tells
+// whether a request that may have changed the deployment went out.
+func (r *ModelActivationResource) convergeErrorDiag(op operation, modelID string, wantActive, sent bool, err error) diag.Diagnostic {
 	verb := "activate"
 	if !wantActive {
 		verb = "deactivate"
 	}
+	target := targetStatus(wantActive)
 	var failed *waiter.FailureError
 	var timedOut *waiter.TimeoutError
 	var unknown *waiter.UnknownTooLongError
 	switch {
 	case errors.Is(err, errBaseModel):
 		return baseModelDiag(modelID)
+	case !sent:
+		d := apiErrorDiag(r.data, verb+" model", modelID, err)
+		return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+unchanged(op))
 	case errors.As(err, &failed):
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Model %q deployment failed", modelID),
-			fmt.Sprintf("The %s, waited for after the %s request. The hub reports the deployment in status %q.\n\n"+
-				"Check the model's deployment in the Oxen hub; once the cause is fixed, run apply again to retry "+
-				"(the resource is kept in state so nothing billable is forgotten).", err, verb, failed.State))
+			fmt.Sprintf("The %s, waited for after the %s request. The hub reports the deployment in status %q. "+
+				"Check the model's deployment in the Oxen hub and fix the cause.\n\n%s",
+				err, verb, failed.State, nextRun(op, wantActive, "retry")))
 	case errors.As(err, &timedOut):
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Timed out waiting for model %q", modelID),
-			fmt.Sprintf("The %s: it did not reach %q within the timeout.\n\n"+
-				"Run apply again to keep waiting, or raise the timeouts block (create, update, delete) of the resource.",
-				err, targetStatus(wantActive)))
+			fmt.Sprintf("The %s: it did not reach %q within the %s timeout, and the hub goes on with it.\n\n%s\n\n"+
+				"To give the next %s more time, raise %s in the resource's timeouts block (the default is 30m).",
+				err, target, op, nextRun(op, wantActive, "keep waiting"), op, op))
 	case errors.As(err, &unknown):
 		return diag.NewErrorDiagnostic(fmt.Sprintf("Model %q has no clear deployment status", modelID),
-			fmt.Sprintf("The %s while waiting for %q.\n\nCheck the model in the Oxen hub, then run apply again.",
-				err, targetStatus(wantActive)))
+			fmt.Sprintf("The %s while waiting for %q. Check the model in the Oxen hub.\n\n%s",
+				err, target, nextRun(op, wantActive, "try again")))
 	}
-	return apiErrorDiag(r.data, verb+" model", modelID, err)
+	d := apiErrorDiag(r.data, verb+" model", modelID, err)
+	return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\nThe hub may have acted on the request. "+
+		nextRun(op, wantActive, "finish the change"))
+}
+
+// unchanged says what is left after a failure that changed nothing.
+func unchanged(op operation) string {
+	switch op {
+	case opCreate:
+		return "The deployment was not changed, and nothing is recorded in state."
+	case opUpdate:
+		return "The deployment was not changed, and the state is left as it was."
+	default:
+		return "The deployment was not changed; the resource stays in state."
+	}
+}
+
+// nextRun says what the next run does after a change that may have reached
+// the hub failed, to a user who wants to `purpose`. On create, Terraform
+// marks the resource tainted whatever the provider does, and the
+// replacement it then plans deactivates before it activates: only
+// untainting keeps a deployment under way.
+func nextRun(op operation, wantActive bool, purpose string) string {
+	switch {
+	case op == opCreate && wantActive:
+		return "Terraform keeps the model in state and marks the resource tainted. To " + purpose + " without starting " +
+			"over, run `terraform untaint` (`tofu untaint` on OpenTofu) with the resource address shown with this error, " +
+			"then apply again: apply reads the deployment's real status and waits for it to become \"active\", sending " +
+			"an activate request only if the hub is not already deploying the model. A plain apply instead replaces the " +
+			"tainted resource: it deactivates the deployment and waits until it is inactive, then activates it again " +
+			"and waits for a whole new deployment."
+	case op == opCreate:
+		return "Apply again to " + purpose + ": Terraform replaces the resource it marked tainted, which waits for the " +
+			"deployment to become \"inactive\", sending a deactivate request only if the hub is not already stopping it."
+	case op == opUpdate:
+		return "Apply again to " + purpose + ": the next plan reads the deployment's real status, and apply waits for " +
+			"it, sending a request only if the hub is not already heading to the planned status."
+	default:
+		return "Run the same command again to " + purpose + ": the resource stays in state until its deployment is inactive."
+	}
 }
 
 func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -371,6 +472,9 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The framework wants an identity after every successful read, even
+	// one that removes the resource; it is the model id whatever the hub says.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ModelID)...)
 	modelID := state.ModelID.ValueString()
 	m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
 	if oxen.IsNotFound(err) {
@@ -390,8 +494,10 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 	}
 
 	status := deploymentStatus(m)
+	rate := rateOf(m)
 	state.ID = types.StringValue(modelID)
 	state.Status = types.StringValue(status)
+	state.CostPerHour = rate.cost(status)
 	state.Deployments = deploymentsValue(ctx, m.Deployments, &resp.Diagnostics)
 	// active follows the real deployment, so a change made outside
 	// Terraform shows up in the next plan. A deployment on its way somewhere
@@ -412,6 +518,7 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 		state.DeactivateOnDestroy = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, hourlyRateKey, rate.encode())...)
 }
 
 func (r *ModelActivationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -430,16 +537,20 @@ func (r *ModelActivationResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	modelID := state.ModelID.ValueString()
-	_, _, err := r.converge(ctx, modelID, false, timeout)
+	_, sent, err := r.converge(ctx, modelID, false, timeout)
 	if err == nil || oxen.IsNotFound(err) {
 		return // an already missing model is as deactivated as it gets
 	}
-	resp.Diagnostics.Append(r.convergeErrorDiag(modelID, false, err))
+	resp.Diagnostics.Append(r.convergeErrorDiag(opDelete, modelID, false, sent, err))
 }
 
+// ImportState takes the model id from an import id (terraform import, or
+// an import block's id) or from an import block's identity.
 func (r *ModelActivationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("model_id"), req.ID)...)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("model_id"), path.Root("model_id"), req, resp)
+	var modelID types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("model_id"), &modelID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), modelID)...)
 }
 
 // serverRequestedWait lets the wait loop honour a Retry-After that outlived

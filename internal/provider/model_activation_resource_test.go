@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/figures"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
@@ -109,7 +111,21 @@ func TestAccModelActivation_driftIsRepaired(t *testing.T) {
 			Config:            cfg,
 			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
 		}, {
-			// Someone stops the deployment in the hub: the plan puts it back.
+			// Someone stops the deployment in the hub: refresh records it as
+			// it is, active = false, so state and `terraform show` tell the truth.
+			PreConfig: func() {
+				if err := env.sim.SetStatus(model, "inactive"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(addr, "active", "false"),
+				resource.TestCheckResourceAttr(addr, "status", "inactive"),
+			),
+		}, {
+			// The plan puts it back.
 			PreConfig: func() {
 				if err := env.sim.SetStatus(model, "inactive"); err != nil {
 					t.Fatal(err)
@@ -214,8 +230,9 @@ func TestAccModelActivation_deploymentError(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			Config:      env.config(activationConfig("bot", model, "")),
-			ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* run apply again to retry`),
+			Config: env.config(activationConfig("bot", model, "")),
+			ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* ` +
+				"fix the cause. .* To retry without starting over, run `terraform untaint`"),
 		}, {
 			// The failed deployment stayed in state (tainted): the next apply
 			// replaces it and this time the deployment comes up.
@@ -230,68 +247,48 @@ func TestAccModelActivation_deploymentError(t *testing.T) {
 	})
 }
 
-func TestAccModelActivation_timeoutKeepsState(t *testing.T) {
-	env := newTestEnv(t)
-	const model = "acc-custom-2"
-	addr := "oxen_model_activation.slow"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectSimStatus(model, "inactive"),
-		Steps: []resource.TestStep{{
-			// The deployment takes 60s; a 30s create timeout runs out first.
-			Config: env.config(activationConfig("slow", model, `  timeouts {
-    create = "30s"
-  }`)),
-			ExpectError: wrapped(`Timed out waiting for model "acc-custom-2" .* still "deploying" after 30s .* raise the timeouts block`),
-		}, {
-			// The deployment was recorded (tainted), so nothing is orphaned:
-			// the next apply replaces it and waits for the end.
-			Config: env.config(activationConfig("slow", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-		}},
-	})
-}
-
 func TestAccModelActivation_deletedModel(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-3"
+	addr := "oxen_model_activation.bot"
+	var diags diagLog
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
+		ProtoV6ProviderFactories: env.wrappedFactories(diags.wrap),
 		Steps: []resource.TestStep{{
 			Config: env.config(activationConfig("bot", model, "")),
 		}, {
-			// The model is deleted in the hub: refresh drops it with a warning,
-			// and the plan to create it again fails on the missing model.
-			PreConfig:   func() { env.sim.DeleteModel(model) },
-			Config:      env.config(activationConfig("bot", model, "")),
-			ExpectError: wrapped(`Model not found: acc-custom-3`),
-		}},
-	})
-}
-
-func TestAccModelActivation_sameModelTwiceDoesNotRace(t *testing.T) {
-	env := newTestEnv(t)
-	const model = "acc-custom-4"
-	cfg := env.config(activationConfig("a", model, "") + activationConfig("b", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs("oxen_model_activation.a", "active"),
-				statusIs("oxen_model_activation.b", "active"),
+			// The model is deleted in the hub: refresh drops the resource from
+			// state with a warning, and nothing else, so a configuration
+			// without the resource plans no change at all.
+			PreConfig: func() {
+				env.sim.DeleteModel(model)
+				env.sim.ResetRequests()
 			},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
-					return fmt.Errorf("two resources on one model sent %d activate requests, want exactly 1", n)
+			Config: env.config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(s *terraform.State) error {
+				if rs, ok := s.RootModule().Resources[addr]; ok {
+					return fmt.Errorf("%s is still in state after its model was deleted: %v", addr, rs.Primary.Attributes)
+				}
+				d, err := diags.only("ReadResource")
+				if err != nil {
+					return err
+				}
+				if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != `Model "acc-custom-3" no longer exists` ||
+					!strings.Contains(d.Detail, "removed from state") {
+					return fmt.Errorf("refresh of the deleted model said %s; want a warning that it no longer exists and left state", d)
+				}
+				if n := env.sim.CountRequests("POST", "/"); n != 0 {
+					return fmt.Errorf("%d POST requests for a deleted model, want 0", n)
 				}
 				return nil
 			},
+		}, {
+			// Asked for again, the plan fails on the missing model.
+			Config:      env.config(activationConfig("bot", model, "")),
+			ExpectError: wrapped(`Model not found: acc-custom-3`),
 		}},
 	})
 }
@@ -335,6 +332,7 @@ func TestAccModelActivation_waitFigures(t *testing.T) {
 						}
 						t.Logf("%s deployment: %d live status requests (plan and apply included), apply returned %s after it settled",
 							c.deploy, live, late)
+						figures.Record(t, figures.Wait{Deploy: c.deploy, LiveStatusRequests: live, Late: late})
 						if late < 0 || late > c.maxLate {
 							return fmt.Errorf("apply returned %s after the deployment settled, want at most %s", late, c.maxLate)
 						}

@@ -68,13 +68,13 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	m, err := d.data.client.GetModel(ctx, id.ValueString(), oxen.GetOptions{Live: live.ValueBool()})
+	m, err := d.data.client.GetModel(ctx, id.ValueString(), oxen.GetOptions{Live: live.ValueBool(), Shared: true})
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiag(d.data, "read model", id.ValueString(), err))
 		return
 	}
 
-	vals, diags := modelValues(m)
+	vals, diags := modelObjectValue(m)
 	resp.Diagnostics.Append(diags...)
 	raw, err := normalizeJSON(m.Raw)
 	if err != nil {
@@ -92,5 +92,7 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	vals["id"] = args["id"]
 	vals["live_status"] = args["live_status"]
 	vals["raw_json"] = tftypes.NewValue(tftypes.String, raw)
-	setState(ctx, &resp.State, vals)
+	if err := setState(ctx, &resp.State, vals); err != nil {
+		resp.Diagnostics.AddError("Could not map the model", "This is a bug in the provider; please report it: "+err.Error())
+	}
 }

@@ -30,19 +30,6 @@ type ModelsDataSource struct {
 // NewModelsDataSource returns the oxen_models data source.
 func NewModelsDataSource() datasource.DataSource { return &ModelsDataSource{} }
 
-type modelsDataSourceModel struct {
-	DeveloperName  types.String `tfsdk:"developer_name"`
-	Action         types.String `tfsdk:"action"`
-	ProviderName   types.String `tfsdk:"provider_name"`
-	Search         types.String `tfsdk:"search"`
-	ModelType      types.String `tfsdk:"model_type"`
-	Endpoint       types.String `tfsdk:"endpoint"`
-	InputModality  types.String `tfsdk:"input_modality"`
-	OutputModality types.String `tfsdk:"output_modality"`
-	IDs            types.List   `tfsdk:"ids"`
-	Models         types.List   `tfsdk:"models"`
-}
-
 func (d *ModelsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_models"
 }
@@ -96,61 +83,135 @@ func (d *ModelsDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg modelsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	state, diags := readCatalog(ctx, d.data, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	v, err := tftypes.ValueFromMsgPack(state, req.Config.Raw.Type())
+	if err != nil {
+		resp.Diagnostics.Append(mappingDiag("the models", err))
+		return
+	}
+	resp.State.Raw = v
+}
+
+// readCatalog is an oxen_models read from its configuration to its state,
+// encoded for the plugin protocol: the serving layer in front of the
+// framework (models_data_source_protocol.go) hands it to Terraform as it
+// is, which spares the framework's passes over a large catalog.
+func readCatalog(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if data == nil {
+		diags.AddError("Provider not configured", "oxen_models was read before the provider was configured. "+
+			"This is a bug in the provider or in Terraform; please report it.")
+		return nil, diags
+	}
+	var args map[string]tftypes.Value
+	if err := config.As(&args); err != nil {
+		diags.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
+		return nil, diags
+	}
+	arg := func(name string) string {
+		var s string
+		if v, ok := args[name]; ok && v.IsKnown() && !v.IsNull() {
+			if err := v.As(&s); err != nil {
+				diags.AddAttributeError(path.Root(name), "Could not read the configuration",
+					"This is a bug in the provider; please report it: "+err.Error())
+			}
+		}
+		return s
+	}
+	f := modelFilter{
+		developer:      arg("developer_name"),
+		action:         arg("action"),
+		modelType:      arg("model_type"),
+		endpoint:       arg("endpoint"),
+		inputModality:  arg("input_modality"),
+		outputModality: arg("output_modality"),
+	}
+	search, providerName := arg("search"), arg("provider_name")
+	if diags.HasError() {
+		return nil, diags
 	}
 
 	var models []oxen.Model
 	var err error
-	if search := cfg.Search.ValueString(); search != "" {
-		models, err = d.data.client.SearchModels(ctx, search)
+	if search != "" {
+		models, err = data.client.SearchModels(ctx, search)
 	} else {
-		models, err = d.data.client.ListModels(ctx, oxen.ListFilter{
-			DeveloperName: cfg.DeveloperName.ValueString(),
-			Action:        cfg.Action.ValueString(),
-			ProviderName:  cfg.ProviderName.ValueString(),
+		models, err = data.client.ListModels(ctx, oxen.ListFilter{
+			DeveloperName: f.developer,
+			Action:        f.action,
+			ProviderName:  providerName,
 		})
 	}
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag(d.data, "list models", "", err))
-		return
+		diags.Append(apiErrorDiag(data, "list models", "", err))
+		return nil, diags
 	}
 
 	// The search endpoint has no filters of its own, and the list endpoint's
 	// filters are cheap to re-apply, so every filter is checked here.
-	f := modelFilter{
-		developer:      cfg.DeveloperName.ValueString(),
-		action:         cfg.Action.ValueString(),
-		modelType:      cfg.ModelType.ValueString(),
-		endpoint:       cfg.Endpoint.ValueString(),
-		inputModality:  cfg.InputModality.ValueString(),
-		outputModality: cfg.OutputModality.ValueString(),
-	}
-	kept, diags := f.apply(models, d.data.hasAPIKey)
-	resp.Diagnostics.Append(diags...)
+	kept, filterDiags := f.apply(models, data.hasAPIKey)
+	diags.Append(filterDiags...)
 	slices.SortFunc(kept, func(a, b *oxen.Model) int { return strings.Compare(a.ID, b.ID) })
 
-	ids := make([]tftypes.Value, len(kept))
-	objs := make([]tftypes.Value, len(kept))
-	for i, m := range kept {
-		vals, diags := modelValues(m)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		ids[i] = tftypes.NewValue(tftypes.String, m.ID)
-		objs[i] = tftypes.NewValue(modelTFTypes().object, vals)
-	}
-	vals, err := configValues(req.Config)
+	state, err := catalogState(config.Type(), args, kept)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
-		return
+		diags.Append(mappingDiag("the models", err))
+		return nil, diags
 	}
-	vals["ids"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids)
-	vals["models"] = tftypes.NewValue(tftypes.List{ElementType: modelTFTypes().object}, objs)
-	setState(ctx, &resp.State, vals)
+	return state, diags
+}
+
+// catalogState encodes the state of an oxen_models data source of type
+// typ: the arguments as configured, then ids and models.
+func catalogState(typ tftypes.Type, args map[string]tftypes.Value, kept []*oxen.Model) ([]byte, error) {
+	obj, err := modelWriter()
+	if err != nil {
+		return nil, err
+	}
+	st, ok := typ.(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("the configuration is a %s, not an object", typ)
+	}
+	if err := sameType("", st.AttributeTypes["models"], tftypes.List{ElementType: obj.typ}); err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	// Each model takes about 700 bytes; growing the buffer once is cheaper
+	// than doubling it a dozen times.
+	w := wire{buf: make([]byte, 0, 64+800*len(kept))}
+	w.mapLen(len(st.AttributeTypes))
+	for _, name := range slices.Sorted(maps.Keys(st.AttributeTypes)) {
+		w.string(name)
+		switch name {
+		case "ids":
+			w.arrayLen(len(kept))
+			for _, m := range kept {
+				w.string(m.ID)
+			}
+		case "models":
+			w.arrayLen(len(kept))
+			for _, m := range kept {
+				obj.write(&w, m)
+			}
+		default:
+			var s *string
+			if v := args[name]; !v.IsNull() {
+				var str string
+				if err := v.As(&str); err != nil {
+					return nil, fmt.Errorf("argument %s: %w", name, err)
+				}
+				s = &str
+			}
+			w.stringPtr(s)
+		}
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.buf, nil
 }
 
 // modelFilter holds the filters applied on the provider's side. Empty

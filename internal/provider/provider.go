@@ -95,7 +95,10 @@ func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The Oxen provider looks up models of [Oxen](https://www.oxen.ai)'s hosted model API " +
 			"(ids, pricing, request schemas, capabilities) and keeps custom fine-tuned model deployments active " +
-			"or stopped. Every setting can be left out: the key and URL are then read from the environment.",
+			"or stopped. Every setting can be left out: the key and URL are then read from the environment. " +
+			"Identical `oxen_model` look-ups in one run (same `id`, no `live_status`) share one API request; " +
+			"`live_status` look-ups and the resource's reads always ask the API, and no look-up made after this " +
+			"provider activated or deactivated a model returns an answer from before.",
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Oxen API key, sent as a bearer token. Defaults to the `" + envAPIKey + "` environment " +

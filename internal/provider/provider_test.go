@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -53,7 +52,7 @@ func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 // factories serves the provider in-process, sharing the env's fake clock.
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"oxen": providerserver.NewProtocol6WithError(&OxenProvider{
+		"oxen": serveProtocol6(&OxenProvider{
 			version: "test",
 			clock:   e.clock,
 			locks:   newModelLocks(),

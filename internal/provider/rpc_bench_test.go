@@ -5,11 +5,10 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/benchstat"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -30,18 +29,23 @@ func nullObject(t tftypes.Type, strings map[string]string) tftypes.Value {
 
 // configuredServer serves the provider over the plugin protocol, configured
 // for a simulator started with opts, as Terraform would find it.
-func configuredServer(b *testing.B, opts oxensim.Options) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+func configuredServer(b testing.TB, opts oxensim.Options) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
 	b.Helper()
-	ctx := context.Background()
 	sim := httptest.NewServer(oxensim.New(opts))
 	b.Cleanup(sim.Close)
-	server := providerserver.NewProtocol6(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})()
+	return configure(b, newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()}), sim.URL, opts.APIKey)
+}
+
+// configure configures server for the simulator at url.
+func configure(b testing.TB, server tfprotov6.ProviderServer, url, key string) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	b.Helper()
+	ctx := context.Background()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	providerType := schemas.Provider.ValueType()
-	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": sim.URL, "api_key": opts.APIKey}))
+	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": url, "api_key": key}))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,7 +67,7 @@ func BenchmarkReadDataSourceRPC5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	p := benchstat.Start(b, "model", benchCatalogSize)
+	p := perunit.Start(b, "model", benchCatalogSize)
 	for b.Loop() {
 		resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "oxen_models", Config: &dsCfg})
 		if err != nil || len(resp.Diagnostics) > 0 {

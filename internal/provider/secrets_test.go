@@ -226,7 +226,7 @@ func TestAccSecrets_keyEchoedByTheServerIsScrubbed(t *testing.T) {
 			PreConfig: func() {
 				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: "/api/ai/models/gpt-5", Status: 403, Body: echo})
 			},
-			Config: fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n%s", env.url, gpt5Lookup),
+			Config:      fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n%s", env.url, gpt5Lookup),
 			ExpectError: wrapped(`Could not read model "gpt-5" .* 403 Forbidden: The key **** may not read gpt-5 (request id req_`),
 		}},
 	})

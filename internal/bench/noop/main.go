@@ -9,49 +9,21 @@ package main
 
 import (
 	"context"
-	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
-	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/standin"
 	oxenprovider "github.com/oxen-ai/terraform-provider-oxen/internal/provider"
 )
 
 func main() {
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
-		providerserver.ServeOpts{Address: "registry.terraform.io/oxen-ai/noop"})
-	if err != nil {
-		log.Fatal(err)
-	}
-}
-
-type noopProvider struct{}
-
-func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "noop"
-	resp.Version = "0.1.0"
-}
-
-func (noopProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = pschema.Schema{}
-}
-
-func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
-}
-
-func (noopProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
+	standin.Serve("noop",
 		func() datasource.DataSource { return modelDataSource{} },
 		func() datasource.DataSource { return fullModelDataSource{} },
-	}
+	)
 }
-
-func (noopProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 type modelDataSource struct{}
 

@@ -1,6 +1,6 @@
-// Package benchstat reports benchmark figures per unit of work (per model
+// Package perunit reports benchmark figures per unit of work (per model
 // of a catalog, say) beside the per-operation figures of -benchmem.
-package benchstat
+package perunit
 
 import (
 	"runtime"

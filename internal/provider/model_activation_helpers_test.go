@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// activationRPCs sits between the CLI and the provider and keeps what the
+// provider answered about oxen_model_activation: the diagnostics of every
+// plan (warnings are invisible to terraform-plugin-testing, which matches
+// only errors) and the states of every apply.
+type activationRPCs struct {
+	tfprotov6.ProviderServer
+	mu     *sync.Mutex
+	plans  *[]*tfprotov6.Diagnostic
+	applys *[]appliedChange
+}
+
+// appliedChange is one ApplyResourceChange: the state before and after.
+type appliedChange struct {
+	prior, next tftypes.Value
+	errored     bool
+}
+
+func newActivationRPCs() activationRPCs {
+	return activationRPCs{mu: &sync.Mutex{}, plans: &[]*tfprotov6.Diagnostic{}, applys: &[]appliedChange{}}
+}
+
+func (a activationRPCs) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := a.ProviderServer.PlanResourceChange(ctx, req)
+	if err == nil && req.TypeName == "oxen_model_activation" {
+		a.mu.Lock()
+		*a.plans = append(*a.plans, resp.Diagnostics...)
+		a.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (a activationRPCs) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := a.ProviderServer.ApplyResourceChange(ctx, req)
+	if err == nil && req.TypeName == "oxen_model_activation" {
+		typ := activationTFType()
+		change := appliedChange{prior: mustUnmarshal(req.PriorState, typ), next: mustUnmarshal(resp.NewState, typ)}
+		for _, d := range resp.Diagnostics {
+			change.errored = change.errored || d.Severity == tfprotov6.DiagnosticSeverityError
+		}
+		a.mu.Lock()
+		*a.applys = append(*a.applys, change)
+		a.mu.Unlock()
+	}
+	return resp, err
+}
+
+// warnings returns the summary and detail of every plan warning so far.
+func (a activationRPCs) warnings() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for _, d := range *a.plans {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			out = append(out, d.Summary+": "+d.Detail)
+		}
+	}
+	return out
+}
+
+// lastApply returns the last apply of the resource, or fails.
+func (a activationRPCs) lastApply() (appliedChange, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(*a.applys) == 0 {
+		return appliedChange{}, fmt.Errorf("no apply of oxen_model_activation was seen")
+	}
+	return (*a.applys)[len(*a.applys)-1], nil
+}
+
+func (a activationRPCs) reset() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	*a.plans, *a.applys = nil, nil
+}
+
+func activationTFType() tftypes.Type {
+	var resp resource.SchemaResponse
+	NewModelActivationResource().Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	return resp.Schema.Type().TerraformType(context.Background())
+}
+
+func mustUnmarshal(v *tfprotov6.DynamicValue, typ tftypes.Type) tftypes.Value {
+	if v == nil {
+		return tftypes.NewValue(typ, nil)
+	}
+	out, err := v.Unmarshal(typ)
+	if err != nil {
+		panic(fmt.Sprintf("unmarshal state: %v", err))
+	}
+	return out
+}
+
+// untaint runs the CLI's own `untaint` on address, as the error after a
+// failed create tells a user to. terraform-plugin-testing can taint
+// (TestStep.Taint) but cannot untaint, so the test runs the same CLI binary
+// the steps run in the test case's working directory: plugin-testing makes
+// that directory as the only "work*" directory under TestCase.WorkingDir,
+// which the test sets to parent.
+func untaint(t *testing.T, parent, address string) {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(parent, "work*"))
+	if err != nil || len(dirs) != 1 {
+		t.Fatalf("want exactly one working directory under %s, found %v (%v)", parent, dirs, err)
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Fatalf("no CLI to run untaint with: %v", err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "untaint", "-no-color", address)
+	cmd.Dir = dirs[0]
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s untaint %s: %v\n%s", filepath.Base(bin), address, err, out)
+	}
+	if !strings.Contains(string(out), "has been successfully untainted") {
+		t.Fatalf("%s untaint %s said:\n%s", filepath.Base(bin), address, out)
+	}
+}
+
+// expectChangeRequests checks how many activate and deactivate requests
+// the hub saw for model.
+func (e *testEnv) expectChangeRequests(model string, activates, deactivates int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		a := e.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate")
+		d := e.sim.CountRequests("POST", "/api/ai/models/"+model+"/deactivate")
+		if a != activates || d != deactivates {
+			return fmt.Errorf("model %q was sent %d activate and %d deactivate requests, want %d and %d", model, a, d, activates, deactivates)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,189 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/pricing"
+)
+
+// hourlyRateKey is the private state key under which every read of the
+// model keeps its hourly rate, so that a plan can price a change of status
+// without asking the hub again.
+const hourlyRateKey = "hourly_rate"
+
+// hourlyRate is what an hour of a model's running deployment costs; a nil
+// perHour means the model is not billed by time.
+type hourlyRate struct {
+	perHour *big.Rat
+}
+
+func rateOf(m *oxen.Model) hourlyRate {
+	perHour, billed := pricing.CostPerHour(pricingFromAPI(m.Pricing))
+	if !billed {
+		return hourlyRate{}
+	}
+	return hourlyRate{perHour: perHour}
+}
+
+// cost is cost_per_hour for a deployment in status: nothing is billed by
+// time while it is inactive, and any other status (active, or on its way
+// somewhere) is priced as running, so that a budget never counts too low.
+func (h hourlyRate) cost(status string) types.Number {
+	switch {
+	case h.perHour == nil:
+		return types.NumberNull()
+	case status == oxen.StatusInactive:
+		return numberFromRat(new(big.Rat))
+	default:
+		return numberFromRat(h.perHour)
+	}
+}
+
+// storedRate is the private state form of hourlyRate: the exact fraction,
+// or null.
+type storedRate struct {
+	PerHour *string `json:"per_hour"`
+}
+
+func (h hourlyRate) encode() []byte {
+	var s storedRate
+	if h.perHour != nil {
+		text := h.perHour.RatString()
+		s.PerHour = &text
+	}
+	b, _ := json.Marshal(s) // a struct of one string pointer always marshals
+	return b
+}
+
+// decodeRate reads what encode wrote; ok is false when nothing usable was
+// stored (a state written before the rate was kept).
+func decodeRate(b []byte) (h hourlyRate, ok bool) {
+	var s storedRate
+	if len(b) == 0 || json.Unmarshal(b, &s) != nil {
+		return hourlyRate{}, false
+	}
+	if s.PerHour == nil {
+		return hourlyRate{}, true
+	}
+	perHour, ok := new(big.Rat).SetString(*s.PerHour)
+	return hourlyRate{perHour: perHour}, ok
+}
+
+// ModifyPlan makes the plan show what apply will reach (id, status, cost)
+// and, for a new resource, what it will do to the deployment it adopts. It
+// fails a plan that names a missing model or a base model, before anything
+// is applied.
+func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan modelActivationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.ModelID)...)
+
+	// A resource already in state was read during this plan's refresh, which
+	// kept the model's rate; only a new one needs a look at the model.
+	creating := req.State.Raw.IsNull()
+	var (
+		rate      hourlyRate
+		rateKnown bool
+		adopted   *oxen.Model
+	)
+	switch {
+	case !creating:
+		stored, diags := req.Private.GetKey(ctx, hourlyRateKey)
+		resp.Diagnostics.Append(diags...)
+		rate, rateKnown = decodeRate(stored)
+	case !plan.ModelID.IsUnknown() && r.data != nil:
+		modelID := plan.ModelID.ValueString()
+		m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
+		if err != nil {
+			resp.Diagnostics.Append(apiErrorDiag(r.data, "plan the activation of model", modelID, err))
+			return
+		}
+		if m.IsBase() {
+			resp.Diagnostics.Append(baseModelDiag(modelID))
+			return
+		}
+		adopted, rate, rateKnown = m, rateOf(m), true
+	}
+
+	if plan.Active.IsUnknown() {
+		return // status, deployments and cost follow active: unknown until apply
+	}
+	want := plan.Active.ValueBool()
+	target := types.StringValue(targetStatus(want))
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), target)...)
+	// Apply changes the deployment only when the status moves; only then is
+	// the deployment list unknown until apply.
+	var prior types.String
+	if !creating {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &prior)...)
+	}
+	deployments := types.ListUnknown(types.ObjectType{AttrTypes: deploymentAttrTypes})
+	if prior.Equal(target) {
+		// Nothing will be asked of the hub (only a setting such as
+		// deactivate_on_destroy changes): the deployments stay as read.
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("deployments"), &deployments)...)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("deployments"), deployments)...)
+	cost := types.NumberUnknown()
+	if rateKnown {
+		cost = rate.cost(target.ValueString())
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("cost_per_hour"), cost)...)
+
+	if adopted != nil {
+		if d := adoptionWarning(plan.ModelID.ValueString(), deploymentStatus(adopted), want, rate); d != nil {
+			resp.Diagnostics.Append(d)
+		}
+	}
+}
+
+// adoptionWarning tells what apply will do to the deployment a new
+// resource takes over, or returns nil when apply leaves it as it is (or
+// only waits for where it is already going). A new resource's plan shows
+// only "+ active = false": without this, stopping a serving deployment
+// would read like creating something.
+func adoptionWarning(modelID, current string, wantActive bool, rate hourlyRate) diag.Diagnostic {
+	target, heading, request := oxen.StatusActive, oxen.StatusDeploying, "activate"
+	if !wantActive {
+		target, heading, request = oxen.StatusInactive, oxen.StatusDeactivating, "deactivate"
+	}
+	if current == target || current == heading {
+		return nil
+	}
+	detail := fmt.Sprintf("Model %q is %q in the hub. This new oxen_model_activation sets active = %t, so apply "+
+		"will send %s and wait until the deployment is %q.", modelID, current, wantActive, request, target)
+	switch {
+	case wantActive:
+		summary := fmt.Sprintf("Apply will activate model %q", modelID)
+		if rate.perHour != nil {
+			detail += fmt.Sprintf(" The deployment is billed for as long as it is up: cost_per_hour = %s.",
+				numberFromRat(rate.perHour).ValueBigFloat().Text('f', -1))
+		}
+		return diag.NewAttributeWarningDiagnostic(path.Root("active"), summary, detail)
+	case current == oxen.StatusActive || current == oxen.StatusDeploying:
+		summary := fmt.Sprintf("Apply will stop model %q, which is %s", modelID, map[string]string{
+			oxen.StatusActive: "serving", oxen.StatusDeploying: "deploying"}[current])
+		detail += fmt.Sprintf(" The deployment stops serving requests. To keep it running, set active = true; "+
+			"to take it over as it is and change it later, import it (an import block with id = %q) so that any "+
+			"change shows in the plan as a change of active.", modelID)
+		return diag.NewAttributeWarningDiagnostic(path.Root("active"), summary, detail)
+	default:
+		return diag.NewAttributeWarningDiagnostic(path.Root("active"),
+			fmt.Sprintf("Apply will deactivate model %q", modelID), detail)
+	}
+}

@@ -1,0 +1,299 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// expectWarnings checks the plan warnings the provider sent the CLI since
+// the last reset: each of want must be the start of exactly one of them,
+// and there must be no other.
+func expectWarnings(rpcs activationRPCs, want ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got := rpcs.warnings()
+		// The CLI plans once before apply and once more while applying; a
+		// warning shows in each, so count distinct ones.
+		distinct := map[string]bool{}
+		for _, w := range got {
+			distinct[w] = true
+		}
+		if len(distinct) != len(want) {
+			return fmt.Errorf("plan warnings:\n%s\nwant %d, starting with:\n%s", strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+		}
+	next:
+		for _, prefix := range want {
+			for w := range distinct {
+				if strings.HasPrefix(w, prefix) {
+					continue next
+				}
+			}
+			return fmt.Errorf("no plan warning starts with %q; got:\n%s", prefix, strings.Join(got, "\n"))
+		}
+		return nil
+	}
+}
+
+// A new resource that will change the deployment it adopts says so in the
+// plan, above all when it will stop a serving deployment; adopting a
+// deployment as it is says nothing. The id is known at plan time.
+func TestAccModelActivation_adoptionWarnings(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs := newActivationRPCs()
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		rpcs.ProviderServer = s
+		return rpcs
+	})
+	stop := activationConfig("stop", "support-bot-ft", "  active = false")
+	start := activationConfig("start", "my-custom-model", "")
+	keep := activationConfig("keep", "catalog-writer-ft", "  active = false")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			PreConfig: rpcs.reset,
+			Config:    env.config(stop),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("oxen_model_activation.stop", tfjsonpath.New("id"), knownvalue.StringExact("support-bot-ft")),
+					plancheck.ExpectKnownValue("oxen_model_activation.stop", tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
+				},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectWarnings(rpcs, `Apply will stop model "support-bot-ft", which is serving: `+
+					`Model "support-bot-ft" is "active" in the hub. This new oxen_model_activation sets active = false, `+
+					`so apply will send deactivate and wait until the deployment is "inactive". The deployment stops `+
+					`serving requests. To keep it running, set active = true;`),
+				env.expectSimStatus("support-bot-ft", "inactive"),
+			),
+		}, {
+			PreConfig: rpcs.reset,
+			Config:    env.config(stop + start),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("oxen_model_activation.start", tfjsonpath.New("id"), knownvalue.StringExact("my-custom-model")),
+				},
+			},
+			Check: expectWarnings(rpcs, `Apply will activate model "my-custom-model": Model "my-custom-model" is "inactive" `+
+				`in the hub. This new oxen_model_activation sets active = true, so apply will send activate and wait until `+
+				`the deployment is "active". The deployment is billed for as long as it is up: cost_per_hour = 2.808.`),
+		}, {
+			// Already on its way to inactive: apply only waits, nothing to warn of.
+			PreConfig: func() {
+				rpcs.reset()
+				if err := env.sim.SetStatus("catalog-writer-ft", "deactivating"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config: env.config(stop + start + keep),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectWarnings(rpcs),
+				env.expectChangeRequests("catalog-writer-ft", 0, 0),
+			),
+		}},
+	})
+}
+
+// cost_per_hour is known in the plan and exact: cost_per_second × 3600
+// while the planned status is active, 0 while inactive, null for a model
+// not billed by time.
+func TestAccModelActivation_costPerHour(t *testing.T) {
+	env := newTestEnv(t)
+	const model = "my-custom-model"
+	addr := "oxen_model_activation.bot"
+	perToken := json.RawMessage(`{"id":"per-token-ft","object":"model","created":1767000100,"owned_by":"acme-ml",
+		"model_type":"custom","pricing":{"method":"per_token","input_cost_per_token":0.000001,"output_cost_per_token":0.000002},
+		"deployments":[{"status":"inactive"}]}`)
+	if err := env.sim.AddModel(perToken); err != nil {
+		t.Fatal(err)
+	}
+	costIs := func(addr string, want knownvalue.Check) plancheck.PlanCheck {
+		return plancheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), want)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(activationConfig("bot", model, "  active = false") + activationConfig("tokens", "per-token-ft", "")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					costIs(addr, knownvalue.NumberExact(dec(t, "0"))),
+					costIs("oxen_model_activation.tokens", knownvalue.Null()),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}, {
+			// Switching it on: the update plan prices the deployment.
+			Config: env.config(activationConfig("bot", model, "") + activationConfig("tokens", "per-token-ft", "")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+					costIs(addr, knownvalue.NumberExact(dec(t, "2.808"))),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
+			},
+		}, {
+			ResourceName:                         addr,
+			ImportState:                          true,
+			ImportStateId:                        model,
+			ImportStateVerify:                    true,
+			ImportStateVerifyIdentifierAttribute: "model_id",
+			ImportStateVerifyIgnore:              []string{"timeouts"},
+		}},
+	})
+}
+
+// The budget example of the docs, run as written: the fleet's cost is
+// known in the plan, before anything is applied.
+func TestAccModelActivation_budgetExample(t *testing.T) {
+	env := newTestEnv(t)
+	example, err := os.ReadFile("../../examples/resources/oxen_model_activation/budget.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		// check blocks arrived in Terraform 1.5.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.config(string(example)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					// support-bot-ft is already active: 0.00078 × 3600; vision-tagger-ft: 0.00125 × 3600.
+					plancheck.ExpectKnownValue(`oxen_model_activation.fleet["support_bot"]`, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
+					plancheck.ExpectKnownValue(`oxen_model_activation.fleet["tagger"]`, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "4.5"))),
+					plancheck.ExpectKnownOutputValue("fleet_cost_per_hour", knownvalue.NumberExact(dec(t, "7.308"))),
+				},
+			},
+		}, {
+			// One deployment planned off: it counts 0.
+			Config: env.config(string(example)),
+			ConfigVariables: config.Variables{
+				"deployments": config.MapVariable(map[string]config.Variable{"tagger": config.StringVariable("vision-tagger-ft")}),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(`oxen_model_activation.fleet["support_bot"]`, plancheck.ResourceActionDestroy),
+					plancheck.ExpectKnownOutputValue("fleet_cost_per_hour", knownvalue.NumberExact(dec(t, "4.5"))),
+				},
+			},
+		}, {
+			// An empty fleet costs 0. It also leaves the state empty, which
+			// terraform-plugin-testing needs: its end-of-test destroy reads
+			// the state through a shim that refuses for_each instances.
+			Config: env.config(string(example)),
+			ConfigVariables: config.Variables{
+				"deployments": config.MapVariable(map[string]config.Variable{}),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownOutputValue("fleet_cost_per_hour", knownvalue.NumberExact(dec(t, "0"))),
+				},
+			},
+		}},
+	})
+}
+
+// Resource identity { model_id }: recorded in state, and an import block
+// with identity = { model_id = ... } adopts the deployment unchanged.
+func TestAccModelActivation_identity(t *testing.T) {
+	env := newTestEnv(t)
+	const model = "support-bot-ft"
+	addr := "oxen_model_activation.bot"
+	cfg := env.config(activationConfig("bot", model, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		// Resource identity arrived in Terraform 1.12.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"model_id": knownvalue.StringExact(model)}),
+				statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("model_id")),
+			},
+		}, {
+			Config:          cfg,
+			ResourceName:    addr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			ImportPlanChecks: resource.ImportPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
+				},
+			},
+		}},
+	})
+}
+
+// What the plan says for each status a new resource can find, without a CLI.
+func TestAdoptionWarning(t *testing.T) {
+	billed := hourlyRate{perHour: big.NewRat(351, 125)}
+	cases := []struct {
+		current string
+		active  bool
+		rate    hourlyRate
+		want    string // summary: detail, or "" for no warning
+	}{
+		{"active", true, billed, ""},
+		{"deploying", true, billed, ""},
+		{"inactive", false, billed, ""},
+		{"deactivating", false, billed, ""},
+		{"active", false, billed, `Apply will stop model "m", which is serving: Model "m" is "active" in the hub. This new ` +
+			`oxen_model_activation sets active = false, so apply will send deactivate and wait until the deployment is ` +
+			`"inactive". The deployment stops serving requests. To keep it running, set active = true; to take it over ` +
+			`as it is and change it later, import it (an import block with id = "m") so that any change shows in the ` +
+			`plan as a change of active.`},
+		{"deploying", false, billed, `Apply will stop model "m", which is deploying: Model "m" is "deploying" in the hub.`},
+		{"error", false, billed, `Apply will deactivate model "m": Model "m" is "error" in the hub. This new ` +
+			`oxen_model_activation sets active = false, so apply will send deactivate and wait until the deployment is "inactive".`},
+		{"inactive", true, billed, `Apply will activate model "m": Model "m" is "inactive" in the hub. This new ` +
+			`oxen_model_activation sets active = true, so apply will send activate and wait until the deployment is ` +
+			`"active". The deployment is billed for as long as it is up: cost_per_hour = 2.808.`},
+		{"deactivating", true, billed, `Apply will activate model "m": Model "m" is "deactivating" in the hub.`},
+		{"inactive", true, hourlyRate{}, `Apply will activate model "m": Model "m" is "inactive" in the hub. This new ` +
+			`oxen_model_activation sets active = true, so apply will send activate and wait until the deployment is "active".`},
+	}
+	for _, c := range cases {
+		d := adoptionWarning("m", c.current, c.active, c.rate)
+		switch {
+		case c.want == "" && d != nil:
+			t.Errorf("%s, active = %t: unexpected warning %q", c.current, c.active, d.Summary())
+		case c.want == "":
+		case d == nil:
+			t.Errorf("%s, active = %t: no warning, want %q", c.current, c.active, c.want)
+		case d.Severity() != diag.SeverityWarning || !strings.HasPrefix(d.Summary()+": "+d.Detail(), c.want):
+			t.Errorf("%s, active = %t:\ngot  %s: %s\nwant %s", c.current, c.active, d.Summary(), d.Detail(), c.want)
+		}
+	}
+}
+
+// The rate kept in private state reads back exactly, including "not billed
+// by time", and a state without it is told apart.
+func TestHourlyRateRoundTrip(t *testing.T) {
+	for _, h := range []hourlyRate{{perHour: big.NewRat(351, 125)}, {}} {
+		got, ok := decodeRate(h.encode())
+		if !ok || (got.perHour == nil) != (h.perHour == nil) || (h.perHour != nil && got.perHour.Cmp(h.perHour) != 0) {
+			t.Errorf("decodeRate(%s) = %v, %t", h.encode(), got.perHour, ok)
+		}
+	}
+	if _, ok := decodeRate(nil); ok {
+		t.Error("decodeRate(nil) reports a stored rate")
+	}
+}
