@@ -17,7 +17,13 @@ log_dir="${ACC_LOG_DIR:-.test-results}"
 mkdir -p "$log_dir"
 log="$log_dir/$label.log"
 
-version="$(CHECKPOINT_DISABLE=1 "$cli" version 2>/dev/null | sed -n 1p)"
+# The suite needs nothing from a CLI configuration, and a developer's could
+# change what it tests (dev_overrides, a plugin cache). It must exist, too:
+# OpenTofu 1.12 warns about a missing one on stdout, before its version,
+# where terraform-plugin-testing then cannot find the version.
+export TF_CLI_CONFIG_FILE=/dev/null
+
+version="$(CHECKPOINT_DISABLE=1 "$cli" version 2>/dev/null | grep -m1 -E '^(Terraform|OpenTofu) v')"
 echo "== acceptance tests on $version ($cli), log in $log"
 
 env=(TF_ACC=1 CHECKPOINT_DISABLE=1 TF_ACC_TERRAFORM_PATH="$cli")
