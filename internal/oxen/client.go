@@ -46,7 +46,9 @@ type Config struct {
 	// RequestTimeout bounds one HTTP attempt (not the retries). Zero means 60s.
 	RequestTimeout time.Duration
 	// MaxRetries is how many times a request is retried after the first
-	// attempt on 429, 5xx and network errors.
+	// attempt on 429, 5xx and network errors that a later attempt may not
+	// meet (resets, timeouts, refused connections within
+	// RefusedRetryBudget). Errors no retry can fix are never retried.
 	MaxRetries int
 	// RetryWaitMin is the first backoff wait; it doubles on each retry up to
 	// RetryWaitMax. Zero means 1s and 30s. A Retry-After header overrides them.

@@ -79,7 +79,7 @@ func TestHeldRequestWhoseClientGivesUpIsNotServed(t *testing.T) {
 	defer cancel()
 	h.sim.InjectHold(Hold{
 		Match:  func(r Request) bool { return r.Method == "POST" },
-		Max:    time.Minute,
+		Max:    10 * time.Second,
 		OnHold: func(Request) { cancel() }, // Ctrl-C while the activate is in flight
 	})
 	_, err := h.send(ctx, "POST", "/api/ai/models/my-custom-model/activate", testKey)

@@ -207,3 +207,61 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccModelActivation_interruptedBeforeTheRequest presses Ctrl-C while
+// apply is still reading the deployment, before it has asked the hub for
+// anything: the create fails saying nothing was changed or recorded, and
+// the next apply activates the model with one request.
+func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
+	const model = "acc-custom-8"
+	var (
+		current atomic.Pointer[tfprotov6.ProviderServer]
+		fired   atomic.Bool
+	)
+	env := newTestEnv(t)
+	// Apply's first read of the deployment is held, and Ctrl-C pressed the
+	// moment it arrives.
+	hold := overlappingLiveReads(model)
+	hold.Together, hold.Max = 0, 10*time.Second
+	hold.OnHold = func(oxensim.Request) {
+		if s := current.Load(); s != nil {
+			(*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{})
+			fired.Store(true)
+		}
+	}
+	arm := meeting(1, func() { env.sim.InjectHold(hold) })
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		current.Store(&s)
+		return &beforeApply{ProviderServer: s, hook: arm}
+	})
+	cfg := env.config(activationConfig("bot", model, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
+		}, {
+			PreConfig: func() {
+				if !fired.Load() {
+					t.Fatal("the interrupt never fired")
+				}
+				if n := env.sim.CountRequests("POST", "/"); n != 0 {
+					t.Fatalf("the interrupted create sent %d POST requests, want 0", n)
+				}
+			},
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionCreate),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
+			Check: func(*terraform.State) error {
+				if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/activate"); n != 1 {
+					return fmt.Errorf("%d activate requests in all, want exactly 1", n)
+				}
+				return nil
+			},
+		}},
+	})
+}

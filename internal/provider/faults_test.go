@@ -109,8 +109,8 @@ func TestAccFaults_modelDeletedBetweenPlanAndApply(t *testing.T) {
 	var env *testEnv
 	env = newTestEnv(t, func(o *oxensim.Options) {
 		o.OnRequest = func(r oxensim.Request) {
-			// The plan's look-up (not live) passed; delete the model before apply.
-			if r.Method == "GET" && r.Path == "/api/ai/models/"+model && r.RawQuery == "" && !planned.Swap(true) {
+			// The plan's look-up passed; delete the model before apply.
+			if r.Method == "GET" && r.Path == "/api/ai/models/"+model && !planned.Swap(true) {
 				go env.sim.DeleteModel(model)
 			}
 		}

@@ -1,8 +1,14 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // lockInBackground takes the model's lock in a goroutine and returns a channel
@@ -57,4 +63,36 @@ func TestModelLocksLeaveOtherModelsFree(t *testing.T) {
 	case <-time.After(bound):
 		t.Fatal("holding one model's lock blocked another model")
 	}
+}
+
+// Two resources that name one model must not both send activate. The race
+// is forced rather than hoped for: both applies start together, and from
+// then on the hub holds the first live read of the model until a second one
+// arrives. Without the per-model lock both creates read "inactive" together
+// and both send activate; with it, the second read waits for the first
+// create to finish, and the hold lets the first read go after a few seconds.
+func TestAccModelActivation_sameModelTwiceDoesNotRace(t *testing.T) {
+	env := newTestEnv(t)
+	const model = "acc-custom-4"
+	together := meeting(2, func() { env.sim.InjectHold(overlappingLiveReads(model)) })
+	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		return &beforeApply{ProviderServer: s, hook: together}
+	})
+	cfg := env.config(activationConfig("a", model, "") + activationConfig("b", model, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statusIs("oxen_model_activation.a", "active"),
+				statusIs("oxen_model_activation.b", "active"),
+			},
+			Check: func(*terraform.State) error {
+				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
+					return fmt.Errorf("two resources on one model sent %d activate requests, want exactly 1", n)
+				}
+				return nil
+			},
+		}},
+	})
 }

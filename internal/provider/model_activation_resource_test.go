@@ -293,34 +293,6 @@ func TestAccModelActivation_deletedModel(t *testing.T) {
 	})
 }
 
-func TestAccModelActivation_sameModelTwiceDoesNotRace(t *testing.T) {
-	env := newTestEnv(t)
-	const model = "acc-custom-4"
-	cfg := env.config(activationConfig("a", model, "") + activationConfig("b", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			// The hub holds the first live read of the model until a second
-			// one arrives: without the per-model lock both creates read
-			// "inactive" together and both send activate. With it, the second
-			// read waits for the first create to finish, and the hold lets the
-			// first read go after a few seconds.
-			PreConfig: func() { env.sim.InjectHold(overlappingLiveReads(model)) },
-			Config:    cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs("oxen_model_activation.a", "active"),
-				statusIs("oxen_model_activation.b", "active"),
-			},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
-					return fmt.Errorf("two resources on one model sent %d activate requests, want exactly 1", n)
-				}
-				return nil
-			},
-		}},
-	})
-}
-
 // TestAccModelActivation_waitFigures measures what a user pays for waiting
 // on a deployment, through the real CLI and provider on the shared fake
 // clock: status requests sent, and how late apply returns after the

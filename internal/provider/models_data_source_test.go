@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -237,36 +236,16 @@ data "oxen_models" "d" {
 	})
 }
 
-// diagnosticsServer keeps the diagnostics of every data source read, as
-// Terraform receives them, so a test can check the warnings a user sees.
-type diagnosticsServer struct {
-	tfprotov6.ProviderServer
-	mu    *sync.Mutex
-	diags *[]*tfprotov6.Diagnostic
-}
-
-func (s diagnosticsServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
-	if resp != nil {
-		s.mu.Lock()
-		*s.diags = append(*s.diags, resp.Diagnostics...)
-		s.mu.Unlock()
-	}
-	return resp, err
-}
-
-// readDiagnostics serves the provider behind a diagnosticsServer; the
-// returned function lists what was seen so far.
+// readDiagnostics serves the provider with the diagnostics of its data
+// source reads logged; the returned function lists those seen so far.
 func (e *testEnv) readDiagnostics() (map[string]func() (tfprotov6.ProviderServer, error), func() []*tfprotov6.Diagnostic) {
-	var mu sync.Mutex
-	var diags []*tfprotov6.Diagnostic
-	factories := e.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return diagnosticsServer{ProviderServer: s, mu: &mu, diags: &diags}
-	})
-	return factories, func() []*tfprotov6.Diagnostic {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Clone(diags)
+	var log diagLog
+	return e.wrappedFactories(log.wrap), func() []*tfprotov6.Diagnostic {
+		var diags []*tfprotov6.Diagnostic
+		for _, d := range log.all("ReadDataSource") {
+			diags = append(diags, d.Diagnostic)
+		}
+		return diags
 	}
 }
 
@@ -291,6 +270,15 @@ func expectDiagnostics(seen func() []*tfprotov6.Diagnostic, want ...*tfprotov6.D
 		}
 		return nil
 	}
+}
+
+// listedModels is how many models data.oxen_models.all lists: the catalog
+// the warnings count.
+func listedModels(s *terraform.State) string {
+	if r, ok := s.RootModule().Resources["data.oxen_models.all"]; ok {
+		return r.Primary.Attributes["ids.#"]
+	}
+	return "(no data.oxen_models.all)"
 }
 
 func filterWarning(arg, summary, detail string) *tfprotov6.Diagnostic {
@@ -363,26 +351,30 @@ data "oxen_models" "searched" {
   search         = "kling"
   developer_name = "Klingg"
 }
+data "oxen_models" "all" {}
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.oxen_models.typo", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownValue("data.oxen_models.modality", tfjsonpath.New("models"), knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownValue("data.oxen_models.searched", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
 			},
-			Check: expectDiagnostics(seen,
-				filterWarning("endpoint", `No model matches endpoint = "/image/generate"`,
-					`None of the 38 models listed has endpoint "/image/generate", so ids and models are empty. `+
-						`The values they have: "/chat/completions", "/images/generate", "/videos/generate". `+
-						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
-				filterWarning("input_modality", `No model matches input_modality = "txt"`,
-					`None of the 38 models listed has input_modality "txt", so ids and models are empty. `+
-						`The values they have: "audio", "image", "text", "video". `+
-						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
-				filterWarning("developer_name", `No model matches developer_name = "Klingg"`,
-					`None of the 2 models listed has developer_name "Klingg", so ids and models are empty. `+
-						`The values they have: "Kling". `+
-						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
-			),
+			Check: func(s *terraform.State) error {
+				listed := listedModels(s)
+				return expectDiagnostics(seen,
+					filterWarning("endpoint", `No model matches endpoint = "/image/generate"`,
+						`None of the `+listed+` models listed has endpoint "/image/generate", so ids and models are empty. `+
+							`The values they have: "/chat/completions", "/images/generate", "/videos/generate". `+
+							`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+					filterWarning("input_modality", `No model matches input_modality = "txt"`,
+						`None of the `+listed+` models listed has input_modality "txt", so ids and models are empty. `+
+							`The values they have: "audio", "image", "text", "video". `+
+							`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+					filterWarning("developer_name", `No model matches developer_name = "Klingg"`,
+						`None of the 2 models listed has developer_name "Klingg", so ids and models are empty. `+
+							`The values they have: "Kling". `+
+							`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+				)(s)
+			},
 		}},
 	})
 }
@@ -398,17 +390,20 @@ func TestAccModelsDataSource_customWithoutKeyWarns(t *testing.T) {
 data "oxen_models" "custom" {
   model_type = "custom"
 }
+data "oxen_models" "all" {}
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.oxen_models.custom", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
 			},
-			Check: expectDiagnostics(seen,
-				filterWarning("model_type", `No model matches model_type = "custom"`,
-					`None of the 24 models listed has model_type "custom", so ids and models are empty. `+
-						`The values they have: "base". Custom models are listed only to a caller with an API key: `+
-						`set api_key or OXEN_API_KEY. `+
-						`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
-			),
+			Check: func(s *terraform.State) error {
+				return expectDiagnostics(seen,
+					filterWarning("model_type", `No model matches model_type = "custom"`,
+						`None of the `+listedModels(s)+` models listed has model_type "custom", so ids and models are empty. `+
+							`The values they have: "base". Custom models are listed only to a caller with an API key: `+
+							`set api_key or OXEN_API_KEY. `+
+							`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
+				)(s)
+			},
 		}},
 	})
 }

@@ -29,18 +29,23 @@ func nullObject(t tftypes.Type, strings map[string]string) tftypes.Value {
 
 // configuredServer serves the provider over the plugin protocol, configured
 // for a simulator started with opts, as Terraform would find it.
-func configuredServer(b *testing.B, opts oxensim.Options) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+func configuredServer(b testing.TB, opts oxensim.Options) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
 	b.Helper()
-	ctx := context.Background()
 	sim := httptest.NewServer(oxensim.New(opts))
 	b.Cleanup(sim.Close)
-	server := newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()})
+	return configure(b, newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()}), sim.URL, opts.APIKey)
+}
+
+// configure configures server for the simulator at url.
+func configure(b testing.TB, server tfprotov6.ProviderServer, url, key string) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	b.Helper()
+	ctx := context.Background()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	providerType := schemas.Provider.ValueType()
-	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": sim.URL, "api_key": opts.APIKey}))
+	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": url, "api_key": key}))
 	if err != nil {
 		b.Fatal(err)
 	}

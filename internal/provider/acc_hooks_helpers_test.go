@@ -22,7 +22,7 @@ type diagLog struct {
 }
 
 type loggedDiag struct {
-	rpc string // "ReadResource" or "ApplyResourceChange"
+	rpc string // "ReadResource", "ReadDataSource" or "ApplyResourceChange"
 	*tfprotov6.Diagnostic
 }
 
@@ -83,12 +83,59 @@ func (r *diagRecorder) ReadResource(ctx context.Context, req *tfprotov6.ReadReso
 	return resp, err
 }
 
+func (r *diagRecorder) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := r.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		r.log.keep("ReadDataSource", resp.Diagnostics)
+	}
+	return resp, err
+}
+
 func (r *diagRecorder) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp, err := r.ProviderServer.ApplyResourceChange(ctx, req)
 	if resp != nil {
 		r.log.keep("ApplyResourceChange", resp.Diagnostics)
 	}
 	return resp, err
+}
+
+// beforeApply serves a provider and calls hook as each ApplyResourceChange
+// begins. Terraform plans a resource again just before applying it, and
+// that plan reads the model too: a simulator hold armed here catches the
+// requests of apply alone.
+type beforeApply struct {
+	tfprotov6.ProviderServer
+	hook func()
+}
+
+func (b *beforeApply) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	b.hook()
+	return b.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+// meeting returns a hook that holds its callers until n of them have come
+// (or a few seconds have passed), then runs then once and lets them all go.
+func meeting(n int, then func()) func() {
+	var (
+		mu      sync.Mutex
+		arrived int
+		once    sync.Once
+		all     = make(chan struct{})
+	)
+	open := func() { once.Do(func() { then(); close(all) }) }
+	return func() {
+		mu.Lock()
+		arrived++
+		if arrived == n {
+			open()
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+			open()
+		}
+	}
 }
 
 // overlappingLiveReads makes the next two live status reads of a model
