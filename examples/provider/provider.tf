@@ -6,10 +6,18 @@ terraform {
   }
 }
 
-# Every setting is optional. The key is best left to the OXEN_API_KEY
-# environment variable, so it never sits in a file.
+# Ephemeral (Terraform 1.10+, OpenTofu 1.11+): the key is kept out of saved
+# plans and state. Give it at plan and at apply, for example as
+# TF_VAR_oxen_api_key. Or leave api_key out and export OXEN_API_KEY.
+variable "oxen_api_key" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+# Every setting is optional.
 provider "oxen" {
-  # api_key       = var.oxen_api_key # or OXEN_API_KEY
+  api_key = var.oxen_api_key # or OXEN_API_KEY
   # base_url      = "https://hub.oxen.ai" # or OXEN_BASE_URL
   request_timeout = "60s" # one HTTP attempt
   max_retries     = 5     # 429, 5xx and network errors, with backoff and Retry-After

@@ -45,10 +45,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			// The first status poll after the activate request: press Ctrl-C.
 			if activated && armed.Load() && r.Method == "GET" && strings.Contains(r.RawQuery, "deployment_status=live") {
 				armed.Store(false)
-				if s := current.Load(); s != nil {
-					(*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{})
-					fired.Store(true)
-				}
+				pressCtrlC(&current, &fired)
 			}
 		}
 	})
@@ -100,6 +97,18 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// pressCtrlC does to the provider serving the current command what Ctrl-C
+// does: Terraform sends it StopProvider. fired records that it happened.
+func pressCtrlC(current *atomic.Pointer[tfprotov6.ProviderServer], fired *atomic.Bool) {
+	s := current.Load()
+	if s == nil {
+		return
+	}
+	if _, err := (*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err == nil {
+		fired.Store(true)
+	}
 }
 
 // deploymentIs checks the deployments the interrupted apply recorded.
@@ -158,14 +167,9 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 				// up (or 10s pass, which fails the test below); Ctrl-C is
 				// pressed the moment the request arrives.
 				env.sim.InjectHold(oxensim.Hold{
-					Match: func(r oxensim.Request) bool { return r.Method == "POST" && r.Path == activatePath },
-					Max:   10 * time.Second,
-					OnHold: func(oxensim.Request) {
-						if s := current.Load(); s != nil {
-							(*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{})
-							fired.Store(true)
-						}
-					},
+					Match:  func(r oxensim.Request) bool { return r.Method == "POST" && r.Path == activatePath },
+					Max:    10 * time.Second,
+					OnHold: func(oxensim.Request) { pressCtrlC(&current, &fired) },
 				})
 			},
 			Config: cfg,
@@ -223,12 +227,7 @@ func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 	// moment it arrives.
 	hold := overlappingLiveReads(model)
 	hold.Together, hold.Max = 0, 10*time.Second
-	hold.OnHold = func(oxensim.Request) {
-		if s := current.Load(); s != nil {
-			(*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{})
-			fired.Store(true)
-		}
-	}
+	hold.OnHold = func(oxensim.Request) { pressCtrlC(&current, &fired) }
 	arm := meeting(1, func() { env.sim.InjectHold(hold) })
 	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 		current.Store(&s)

@@ -108,7 +108,9 @@ func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.M
 		rate, rateKnown = decodeRate(stored)
 	case !plan.ModelID.IsUnknown() && r.data != nil:
 		modelID := plan.ModelID.ValueString()
-		m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{Live: true})
+		// The hub's recorded status, without asking the serving backend
+		// (apply reads the live status before it changes anything).
+		m, err := r.data.client.GetModel(ctx, modelID, oxen.GetOptions{})
 		if err != nil {
 			resp.Diagnostics.Append(apiErrorDiag(r.data, "plan the activation of model", modelID, err))
 			return

@@ -1,0 +1,75 @@
+# The real provider, with its look-ups and the activation overridden: plan
+# and apply reach no API, and each run sets exactly the answers it is about.
+provider "oxen" {
+  api_key = "not-used-every-call-is-overridden"
+}
+
+override_data {
+  target = data.oxen_models.anthropic
+  values = {
+    ids = ["claude-haiku-4-5", "claude-sonnet-4-6"]
+  }
+}
+
+override_data {
+  target = data.oxen_model.chat
+  values = {
+    pricing = {
+      method                = "token"
+      input_cost_per_token  = 0.000001
+      output_cost_per_token = 0.000005
+    }
+  }
+}
+
+override_resource {
+  target = oxen_model_activation.support_bot
+  values = {
+    status = "active"
+  }
+}
+
+run "cheap_model" {
+  assert {
+    condition     = abs(output.monthly_cost - 600) < 0.000001
+    error_message = "A month should cost 600 USD, not ${output.monthly_cost}."
+  }
+
+  assert {
+    condition     = output.support_bot_status == "active"
+    error_message = "The support bot should be active after apply."
+  }
+}
+
+run "price_rise_breaks_the_budget" {
+  command = plan
+
+  override_data {
+    target = data.oxen_model.chat
+    values = {
+      pricing = {
+        method                = "token"
+        input_cost_per_token  = 0.000015
+        output_cost_per_token = 0.000075
+      }
+    }
+  }
+
+  expect_failures = [output.monthly_cost]
+}
+
+run "time_priced_model_is_refused" {
+  command = plan
+
+  override_data {
+    target = data.oxen_model.chat
+    values = {
+      pricing = {
+        method          = "time"
+        cost_per_second = 0.001
+      }
+    }
+  }
+
+  expect_failures = [output.monthly_cost]
+}

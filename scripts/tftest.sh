@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make tftest: run `terraform test` on examples/testing with the provider
+# built from this checkout, installed from a filesystem mirror as a user's
+# CLI would install a release. The tests mock or override every call, so
+# nothing is served and nothing leaves the machine.
+set -euo pipefail
+
+GO="${GO:-go}"
+TF_BIN="${TF_BIN:?the terraform binary to run}"
+export CHECKPOINT_DISABLE=1
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+version="0.0.1"
+platform="$("$GO" env GOOS)_$("$GO" env GOARCH)"
+for host in registry.terraform.io registry.opentofu.org; do
+	dir="$tmp/plugins/$host/oxen-ai/oxen/$version/$platform"
+	mkdir -p "$dir"
+	"$GO" build -ldflags "-X main.version=$version" -o "$dir/terraform-provider-oxen_v$version" .
+done
+cat >"$tmp/cli.tfrc" <<CFG
+provider_installation {
+  filesystem_mirror {
+    path = "$tmp/plugins"
+  }
+}
+CFG
+export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc"
+
+cp -R examples/testing "$tmp/work"
+cd "$tmp/work"
+echo "== $("$TF_BIN" version | sed -n 1p): terraform test in examples/testing"
+"$TF_BIN" init -input=false -no-color >init.log 2>&1 || { cat init.log; exit 1; }
+"$TF_BIN" test -no-color
