@@ -77,6 +77,23 @@ func TestModelFieldsDriftIsNamed(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// modelObjectValue is m as the attribute values of a model object.
+func modelObjectValue(m *oxen.Model) (map[string]tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	state, err := modelState(modelTFType(), m, nil)
+	var vals map[string]tftypes.Value
+	if err == nil {
+		var v tftypes.Value
+		if v, err = tftypes.ValueFromMsgPack(state, modelTFType()); err == nil {
+			err = v.As(&vals)
+		}
+	}
+	if err != nil {
+		diags.Append(mappingDiag("the model", err))
+	}
+	return vals, diags
+}
+
 // Every field reaches the value Terraform decodes, nulls as nulls, across
 // the msgpack forms of short and long strings, small and large numbers
 // and collections of more than 15 elements.
