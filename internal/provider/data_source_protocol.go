@@ -112,10 +112,8 @@ func (s *catalogServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadD
 	if read == nil || req.Config == nil {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
-	config, err := req.Config.Unmarshal(typ)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
+	config, diags := decode(req.Config, typ)
+	if diags.HasError() {
 		return &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(diags)}, nil
 	}
 	state, diags := read(ctx, config)
@@ -124,6 +122,17 @@ func (s *catalogServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadD
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 	}
 	return resp, nil
+}
+
+// decode is a value the protocol carries, or the diagnostic that says why
+// it cannot be read.
+func decode(v *tfprotov6.DynamicValue, typ tftypes.Type) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	val, err := v.Unmarshal(typ)
+	if err != nil {
+		diags.Append(mappingDiag("the value", err))
+	}
+	return val, diags
 }
 
 // protoDiagnostics converts diagnostics as the framework would.

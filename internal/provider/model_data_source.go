@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -64,11 +65,8 @@ func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	v, err := tftypes.ValueFromMsgPack(state, req.Config.Raw.Type())
-	if err != nil {
-		resp.Diagnostics.Append(mappingDiag("the model", err))
-		return
-	}
+	v, diags := decode(&tfprotov6.DynamicValue{MsgPack: state}, req.Config.Raw.Type())
+	resp.Diagnostics.Append(diags...)
 	resp.State.Raw = v
 }
 

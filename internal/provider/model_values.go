@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -180,7 +181,7 @@ var modelFields = map[string]field{
 		}
 		s, err := normalizeJSON(m.RequestSchema)
 		if err != nil {
-			w.fail(unreadableError{fmt.Errorf("The request_schema of model %q is not valid JSON: %w", m.ID, err)})
+			w.fail(unreadableError{model: m.ID, err: err})
 			w.null()
 			return
 		}
@@ -188,15 +189,23 @@ var modelFields = map[string]field{
 	}},
 }
 
-// unreadableError is an answer of the API that cannot be mapped, as
-// opposed to a bug of the mapping.
-type unreadableError struct{ error }
+// unreadableError is a request_schema of the API's answer that is not
+// JSON, as opposed to a bug of the mapping.
+type unreadableError struct {
+	model string
+	err   error
+}
+
+func (e unreadableError) Error() string {
+	return fmt.Sprintf("the request_schema of model %q is not valid JSON: %s", e.model, e.err)
+}
 
 // mappingDiag is the diagnostic of an error of the mapping.
 func mappingDiag(what string, err error) diag.Diagnostic {
 	var unreadable unreadableError
 	if errors.As(err, &unreadable) {
-		return diag.NewErrorDiagnostic("Unreadable request_schema", unreadable.Error())
+		return diag.NewErrorDiagnostic("Unreadable request_schema",
+			fmt.Sprintf("The request_schema of model %q is not valid JSON: %s", unreadable.model, unreadable.err))
 	}
 	return diag.NewErrorDiagnostic("Could not map "+what, "This is a bug in the provider; please report it: "+err.Error())
 }
@@ -350,7 +359,7 @@ func deploymentsValue(ctx context.Context, deps []oxen.Deployment, diags *diag.D
 	f := modelFields["deployments"]
 	var w wire
 	f.write(&w, &oxen.Model{Deployments: deps})
-	v, err := tftypes.ValueFromMsgPack(w.buf, f.typ)
+	v, err := (&tfprotov6.DynamicValue{MsgPack: w.buf}).Unmarshal(f.typ)
 	if err == nil {
 		var list attr.Value
 		list, err = types.ListType{ElemType: elem}.ValueFromTerraform(ctx, v)

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -88,11 +89,8 @@ func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	v, err := tftypes.ValueFromMsgPack(state, req.Config.Raw.Type())
-	if err != nil {
-		resp.Diagnostics.Append(mappingDiag("the models", err))
-		return
-	}
+	v, diags := decode(&tfprotov6.DynamicValue{MsgPack: state}, req.Config.Raw.Type())
+	resp.Diagnostics.Append(diags...)
 	resp.State.Raw = v
 }
 
