@@ -386,7 +386,7 @@ func (c *Client) attempt(ctx context.Context, method, path, u string, n int) (*r
 	if err != nil {
 		return nil, c.transportFailure(actx, method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // a read-only body: nothing to learn from closing it
 
 	requestID := resp.Header.Get(requestIDHeader)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

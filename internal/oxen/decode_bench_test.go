@@ -105,7 +105,7 @@ func BenchmarkServeList5000(b *testing.B) {
 		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
 			b.Fatal(err)
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 	}
 	p.Stop()
 }

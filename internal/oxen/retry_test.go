@@ -205,7 +205,7 @@ func closedPort(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().String()
 }
 
@@ -326,7 +326,7 @@ func hijackClose(w http.ResponseWriter) {
 		if tc, ok := conn.(*net.TCPConn); ok {
 			_ = tc.SetLinger(0) // a reset, not a polite close
 		}
-		conn.Close()
+		_ = conn.Close()
 	}
 }
 

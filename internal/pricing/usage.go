@@ -1,7 +1,6 @@
 package pricing
 
 import (
-	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -30,7 +29,7 @@ func CheckKeys(names []string) error {
 	var unknown []string
 	for _, name := range names {
 		if !slices.Contains(keys, name) {
-			unknown = append(unknown, fmt.Sprintf("%q", name))
+			unknown = append(unknown, name)
 		}
 	}
 	if len(unknown) == 0 {
@@ -41,8 +40,8 @@ func CheckKeys(names []string) error {
 	if len(unknown) > 1 {
 		noun = "keys"
 	}
-	return &UsageError{Key: strings.Trim(unknown[0], `"`), msg: fmt.Sprintf("usage has the unknown %s %s; "+
-		"the accepted keys are %s", noun, strings.Join(unknown, ", "), strings.Join(keys, ", "))}
+	return usageError(unknown[0], "usage has the unknown %s %s; the accepted keys are %s",
+		noun, quoteAll(unknown), strings.Join(keys, ", "))
 }
 
 // Usage is an amount of use of a model. A nil field is a key the usage does

@@ -39,9 +39,13 @@ func NewEstimateCostFunction() function.Function {
 type estimateCostFunction struct{}
 
 // pricingAttrTypes is the type of oxen_model's pricing attribute, taken from
-// the schema so the function's parameter can never drift from it.
+// the schema so the function's parameter can never drift from it (a test
+// checks that it is found).
 func pricingAttrTypes() map[string]attr.Type {
-	return modelAttrTypes()["pricing"].(basetypes.ObjectType).AttrTypes
+	if t, ok := modelAttrTypes()["pricing"].(basetypes.ObjectType); ok {
+		return t.AttrTypes
+	}
+	return nil
 }
 
 func (f *estimateCostFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {

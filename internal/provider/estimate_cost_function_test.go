@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -59,33 +58,34 @@ var (
 func pricingValue(t *testing.T, fields map[string]any) types.Object {
 	t.Helper()
 	attrTypes := pricingAttrTypes()
+	gridRow := types.MapType{ElemType: types.Float64Type}
 	vals := map[string]attr.Value{}
-	for name, typ := range attrTypes {
+	for name := range attrTypes {
 		v, present := fields[name]
 		switch name {
 		case "method":
 			vals[name] = types.StringNull()
 			if present {
-				vals[name] = types.StringValue(v.(string))
+				vals[name] = types.StringValue(pricingField[string](t, name, v))
 			}
 		case "cost_per_image_grid":
-			vals[name] = types.MapNull(typ.(basetypes.MapType).ElemType)
+			vals[name] = types.MapNull(gridRow)
 			if present {
 				rows := map[string]attr.Value{}
-				for q, row := range v.(map[string]map[string]float64) {
+				for q, row := range pricingField[map[string]map[string]float64](t, name, v) {
 					rows[q] = float64Map(row)
 				}
-				vals[name] = types.MapValueMust(typ.(basetypes.MapType).ElemType, rows)
+				vals[name] = types.MapValueMust(gridRow, rows)
 			}
 		case "cost_per_second_by_resolution":
 			vals[name] = types.MapNull(types.Float64Type)
 			if present {
-				vals[name] = float64Map(v.(map[string]float64))
+				vals[name] = float64Map(pricingField[map[string]float64](t, name, v))
 			}
 		default:
 			vals[name] = types.Float64Null()
 			if present {
-				vals[name] = types.Float64Value(v.(float64))
+				vals[name] = types.Float64Value(pricingField[float64](t, name, v))
 			}
 		}
 	}
@@ -95,6 +95,17 @@ func pricingValue(t *testing.T, fields map[string]any) types.Object {
 		}
 	}
 	return types.ObjectValueMust(attrTypes, vals)
+}
+
+// pricingField is the value of a pricing attribute given to pricingValue, as the
+// Go type that attribute takes.
+func pricingField[T any](t *testing.T, name string, v any) T {
+	t.Helper()
+	x, ok := v.(T)
+	if !ok {
+		t.Fatalf("pricingValue: %s is a %T, want a %T", name, v, x)
+	}
+	return x
 }
 
 func float64Map(m map[string]float64) types.Map {

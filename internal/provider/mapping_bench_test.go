@@ -40,7 +40,11 @@ func BenchmarkMapModels5000(b *testing.B) {
 	models := benchModels(b)
 	typ := modelsSchemaType()
 	args := map[string]tftypes.Value{}
-	for name, t := range typ.(tftypes.Object).AttributeTypes {
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		b.Fatalf("oxen_models is a %s", typ)
+	}
+	for name, t := range obj.AttributeTypes {
 		args[name] = tftypes.NewValue(t, nil)
 	}
 	b.ReportAllocs()
@@ -67,7 +71,10 @@ func BenchmarkModelDataSourceRead(b *testing.B) {
 	ds := &ModelDataSource{data: &providerData{client: client, hasAPIKey: true}}
 	var sresp datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sresp)
-	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		b.Fatalf("oxen_model is a %s", sresp.Schema.Type())
+	}
 	id := oxensim.SeedCustomModels()
 	var probe struct {
 		ID string `json:"id"`

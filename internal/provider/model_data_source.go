@@ -7,9 +7,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -60,39 +60,60 @@ func (d *ModelDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var id types.String
-	var live types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("live_status"), &live)...)
+	state, diags := d.read(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	v, diags := decode(&tfprotov6.DynamicValue{MsgPack: state}, req.Config.Raw.Type())
+	resp.Diagnostics.Append(diags...)
+	resp.State.Raw = v
+}
 
-	m, err := d.data.client.GetModel(ctx, id.ValueString(), oxen.GetOptions{Live: live.ValueBool(), Shared: true})
+// read is an oxen_model read from its configuration to its state, encoded
+// for the plugin protocol (see data_source_protocol.go).
+func (d *ModelDataSource) read(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d.data == nil {
+		diags.Append(notConfiguredDiag("oxen_model"))
+		return nil, diags
+	}
+	var args map[string]tftypes.Value
+	var id string
+	var live *bool
+	err := config.As(&args)
+	if err == nil {
+		err = args["id"].As(&id)
+	}
+	if err == nil {
+		err = args["live_status"].As(&live)
+	}
 	if err != nil {
-		resp.Diagnostics.Append(apiErrorDiag(d.data, "read model", id.ValueString(), err))
-		return
+		diags.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
+		return nil, diags
 	}
 
-	vals, diags := modelObjectValue(m)
-	resp.Diagnostics.Append(diags...)
+	m, err := d.data.client.GetModel(ctx, id, oxen.GetOptions{Live: live != nil && *live, Shared: true})
+	if err != nil {
+		diags.Append(apiErrorDiag(d.data, "read model", id, err))
+		return nil, diags
+	}
+
 	raw, err := normalizeJSON(m.Raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Unreadable model", "The API's answer for model "+id.ValueString()+" is not valid JSON: "+err.Error())
+		diags.AddError("Unreadable model", "The API's answer for model "+id+" is not valid JSON: "+err.Error())
+		return nil, diags
 	}
-	args, err := configValues(req.Config)
+	state, err := modelState(config.Type(), m, map[string]func(*wire) error{
+		// The id stays as the user wrote it (a UUID stays a UUID), so the
+		// configuration and the state always agree.
+		"id":          func(w *wire) error { return w.argument("id", args["id"]) },
+		"live_status": func(w *wire) error { return w.argument("live_status", args["live_status"]) },
+		"raw_json":    func(w *wire) error { w.string(raw); return nil },
+	})
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
+		diags.Append(mappingDiag("the model", err))
+		return nil, diags
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// Keep the id as the user wrote it (a UUID stays a UUID), so the config
-	// and the state always agree.
-	vals["id"] = args["id"]
-	vals["live_status"] = args["live_status"]
-	vals["raw_json"] = tftypes.NewValue(tftypes.String, raw)
-	if err := setState(ctx, &resp.State, vals); err != nil {
-		resp.Diagnostics.AddError("Could not map the model", "This is a bug in the provider; please report it: "+err.Error())
-	}
+	return state, diags
 }

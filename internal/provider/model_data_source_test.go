@@ -16,7 +16,8 @@ func TestAccModelDataSource_tokenModel(t *testing.T) {
 	env := newTestEnv(t)
 	addr := "data.oxen_model.sonnet"
 	attr := func(p ...any) tfjsonpath.Path {
-		path := tfjsonpath.New(p[0].(string))
+		first, _ := p[0].(string)
+		path := tfjsonpath.New(first)
 		for _, step := range p[1:] {
 			switch s := step.(type) {
 			case string:

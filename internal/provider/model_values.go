@@ -14,8 +14,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -181,7 +181,7 @@ var modelFields = map[string]field{
 		}
 		s, err := normalizeJSON(m.RequestSchema)
 		if err != nil {
-			w.fail(unreadableError{fmt.Errorf("The request_schema of model %q is not valid JSON: %w", m.ID, err)})
+			w.fail(unreadableError{model: m.ID, err: err})
 			w.null()
 			return
 		}
@@ -189,15 +189,23 @@ var modelFields = map[string]field{
 	}},
 }
 
-// unreadableError is an answer of the API that cannot be mapped, as
-// opposed to a bug of the mapping.
-type unreadableError struct{ error }
+// unreadableError is a request_schema of the API's answer that is not
+// JSON, as opposed to a bug of the mapping.
+type unreadableError struct {
+	model string
+	err   error
+}
+
+func (e unreadableError) Error() string {
+	return fmt.Sprintf("the request_schema of model %q is not valid JSON: %s", e.model, e.err)
+}
 
 // mappingDiag is the diagnostic of an error of the mapping.
 func mappingDiag(what string, err error) diag.Diagnostic {
 	var unreadable unreadableError
 	if errors.As(err, &unreadable) {
-		return diag.NewErrorDiagnostic("Unreadable request_schema", unreadable.Error())
+		return diag.NewErrorDiagnostic("Unreadable request_schema",
+			fmt.Sprintf("The request_schema of model %q is not valid JSON: %s", unreadable.model, unreadable.err))
 	}
 	return diag.NewErrorDiagnostic("Could not map "+what, "This is a bug in the provider; please report it: "+err.Error())
 }
@@ -208,10 +216,11 @@ type objectFields struct {
 	typ    tftypes.Object
 	keys   [][]byte
 	fields []field
+	byName map[string]field
 }
 
 func newObjectFields(fields map[string]field) objectFields {
-	obj := objectFields{typ: tftypes.Object{AttributeTypes: make(map[string]tftypes.Type, len(fields))}}
+	obj := objectFields{typ: tftypes.Object{AttributeTypes: make(map[string]tftypes.Type, len(fields))}, byName: fields}
 	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		var key wire
 		key.string(name)
@@ -285,27 +294,62 @@ func sameType(at string, schema, mapping tftypes.Type) error {
 	return nil
 }
 
-// modelObjectValue is one model as a tftypes object of modelTFType, for a
-// data source answered through the framework.
-func modelObjectValue(m *oxen.Model) (map[string]tftypes.Value, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	obj, err := modelWriter()
-	var vals map[string]tftypes.Value
-	if err == nil {
-		var w wire
-		obj.write(&w, m)
-		err = w.err
-		if err == nil {
-			var v tftypes.Value
-			if v, err = tftypes.ValueFromMsgPack(w.buf, obj.typ); err == nil {
-				err = v.As(&vals)
-			}
+// argument writes a configured argument back into the state as written:
+// a string, a bool or null, the kinds the data sources' arguments have.
+func (w *wire) argument(name string, v tftypes.Value) error {
+	switch {
+	case v.IsNull():
+		w.null()
+	case v.Type().Is(tftypes.String):
+		var s string
+		if err := v.As(&s); err != nil {
+			return fmt.Errorf("argument %s: %w", name, err)
 		}
+		w.string(s)
+	case v.Type().Is(tftypes.Bool):
+		var b bool
+		if err := v.As(&b); err != nil {
+			return fmt.Errorf("argument %s: %w", name, err)
+		}
+		w.bool(b)
+	default:
+		return fmt.Errorf("argument %s is a %s, which the mapping does not write", name, v.Type())
 	}
+	return nil
+}
+
+// modelState encodes the state of a data source of type typ that is one
+// model: each attribute comes from own when it is named there (the
+// arguments, raw_json), otherwise from the model's fields.
+func modelState(typ tftypes.Type, m *oxen.Model, own map[string]func(w *wire) error) ([]byte, error) {
+	obj, err := modelWriter()
 	if err != nil {
-		diags.Append(mappingDiag("the model", err))
+		return nil, err
 	}
-	return vals, diags
+	st, ok := typ.(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("the state is a %s, not an object", typ)
+	}
+	var w wire
+	w.mapLen(len(st.AttributeTypes))
+	for _, name := range slices.Sorted(maps.Keys(st.AttributeTypes)) {
+		w.string(name)
+		if write, ok := own[name]; ok {
+			if err := write(&w); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		f, ok := obj.byName[name]
+		if !ok {
+			return nil, fmt.Errorf("attribute %s has no field in the mapping", name)
+		}
+		if err := sameType(name, st.AttributeTypes[name], f.typ); err != nil {
+			return nil, err
+		}
+		f.write(&w, m)
+	}
+	return w.buf, w.err
 }
 
 // deploymentsValue is the deployments list as a framework value, for the
@@ -315,7 +359,7 @@ func deploymentsValue(ctx context.Context, deps []oxen.Deployment, diags *diag.D
 	f := modelFields["deployments"]
 	var w wire
 	f.write(&w, &oxen.Model{Deployments: deps})
-	v, err := tftypes.ValueFromMsgPack(w.buf, f.typ)
+	v, err := (&tfprotov6.DynamicValue{MsgPack: w.buf}).Unmarshal(f.typ)
 	if err == nil {
 		var list attr.Value
 		list, err = types.ListType{ElemType: elem}.ValueFromTerraform(ctx, v)
@@ -328,28 +372,6 @@ func deploymentsValue(ctx context.Context, deps []oxen.Deployment, diags *diag.D
 	}
 	diags.AddError("Could not map the deployments", "This is a bug in the provider; please report it: "+err.Error())
 	return types.ListNull(elem)
-}
-
-// configValues is a data source's configuration as wire values, attribute
-// by attribute: the arguments as written, every computed attribute null.
-// The map is a copy, free to fill with the state.
-func configValues(cfg tfsdk.Config) (map[string]tftypes.Value, error) {
-	var vals map[string]tftypes.Value
-	if err := cfg.Raw.As(&vals); err != nil {
-		return nil, err
-	}
-	return maps.Clone(vals), nil
-}
-
-// setState writes a data source's whole state at once from the wire values
-// of its attributes, or explains why they do not fit its schema.
-func setState(ctx context.Context, state *tfsdk.State, vals map[string]tftypes.Value) error {
-	typ := state.Schema.Type().TerraformType(ctx)
-	if err := tftypes.ValidateValue(typ, vals); err != nil {
-		return err
-	}
-	state.Raw = tftypes.NewValue(typ, vals)
-	return nil
 }
 
 // normalizeJSON re-encodes a JSON document with sorted keys and no

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -32,7 +33,11 @@ func TestModelFieldsMatchSchema(t *testing.T) {
 			t.Errorf("oxen_model's %s is %v, want the model attribute's %v", name, got, typ)
 		}
 	}
-	if err := sameType("", modelsSchemaType().(tftypes.Object).AttributeTypes["models"],
+	models, ok := modelsSchemaType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("oxen_models is a %s", modelsSchemaType())
+	}
+	if err := sameType("", models.AttributeTypes["models"],
 		tftypes.List{ElementType: newObjectFields(modelFields).typ}); err != nil {
 		t.Errorf("oxen_models' models: %v", err)
 	}
@@ -76,6 +81,23 @@ func TestModelFieldsDriftIsNamed(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// modelObjectValue is m as the attribute values of a model object.
+func modelObjectValue(m *oxen.Model) (map[string]tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	state, err := modelState(modelTFType(), m, nil)
+	var vals map[string]tftypes.Value
+	if err == nil {
+		var v tftypes.Value
+		if v, err = (&tfprotov6.DynamicValue{MsgPack: state}).Unmarshal(modelTFType()); err == nil {
+			err = v.As(&vals)
+		}
+	}
+	if err != nil {
+		diags.Append(mappingDiag("the model", err))
+	}
+	return vals, diags
+}
 
 // Every field reaches the value Terraform decodes, nulls as nulls, across
 // the msgpack forms of short and long strings, small and large numbers

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -88,23 +89,19 @@ func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	v, err := tftypes.ValueFromMsgPack(state, req.Config.Raw.Type())
-	if err != nil {
-		resp.Diagnostics.Append(mappingDiag("the models", err))
-		return
-	}
+	v, diags := decode(&tfprotov6.DynamicValue{MsgPack: state}, req.Config.Raw.Type())
+	resp.Diagnostics.Append(diags...)
 	resp.State.Raw = v
 }
 
 // readCatalog is an oxen_models read from its configuration to its state,
 // encoded for the plugin protocol: the serving layer in front of the
-// framework (models_data_source_protocol.go) hands it to Terraform as it
-// is, which spares the framework's passes over a large catalog.
+// framework (data_source_protocol.go) hands it to Terraform as it is,
+// which spares the framework's passes over a large catalog.
 func readCatalog(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if data == nil {
-		diags.AddError("Provider not configured", "oxen_models was read before the provider was configured. "+
-			"This is a bug in the provider or in Terraform; please report it.")
+		diags.Append(notConfiguredDiag(modelsTypeName))
 		return nil, diags
 	}
 	var args map[string]tftypes.Value
@@ -197,15 +194,9 @@ func catalogState(typ tftypes.Type, args map[string]tftypes.Value, kept []*oxen.
 				obj.write(&w, m)
 			}
 		default:
-			var s *string
-			if v := args[name]; !v.IsNull() {
-				var str string
-				if err := v.As(&str); err != nil {
-					return nil, fmt.Errorf("argument %s: %w", name, err)
-				}
-				s = &str
+			if err := w.argument(name, args[name]); err != nil {
+				return nil, err
 			}
-			w.stringPtr(s)
 		}
 	}
 	if w.err != nil {

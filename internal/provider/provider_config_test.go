@@ -207,7 +207,7 @@ func unreachableURL(t *testing.T) string {
 		t.Fatal(err)
 	}
 	addr := l.Addr().String()
-	l.Close()
+	_ = l.Close()
 	return "http://" + addr
 }
 

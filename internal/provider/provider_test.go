@@ -107,8 +107,10 @@ provider "oxen" {
 func TestMain(m *testing.M) {
 	// The acceptance tests configure the provider explicitly; a developer's
 	// own key or URL in the environment must not leak into them.
-	os.Unsetenv(envAPIKey)
-	os.Unsetenv(envBaseURL)
-	os.Setenv("CHECKPOINT_DISABLE", "1")
+	for _, err := range []error{os.Unsetenv(envAPIKey), os.Unsetenv(envBaseURL), os.Setenv("CHECKPOINT_DISABLE", "1")} {
+		if err != nil {
+			panic(err)
+		}
+	}
 	os.Exit(m.Run())
 }

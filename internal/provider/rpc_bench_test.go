@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 
@@ -16,7 +17,10 @@ import (
 // nullObject is a config of the given object type with the named string
 // attributes set and everything else null.
 func nullObject(t tftypes.Type, strings map[string]string) tftypes.Value {
-	obj := t.(tftypes.Object)
+	obj, ok := t.(tftypes.Object)
+	if !ok {
+		panic(fmt.Sprintf("nullObject of a %s", t))
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range obj.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)

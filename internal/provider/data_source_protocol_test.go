@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"regexp"
 	"slices"
@@ -15,8 +16,9 @@ import (
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
-// The protocol layer answers oxen_models exactly as the framework would
-// with the data source's own Read: same state, same diagnostics.
+// The protocol layer answers oxen_model and oxen_models exactly as the
+// framework would with each data source's own Read: same state, same
+// diagnostics.
 func TestCatalogServerAnswersAsTheFramework(t *testing.T) {
 	sim := httptest.NewServer(oxensim.New(oxensim.Options{APIKey: testAPIKey}))
 	t.Cleanup(sim.Close)
@@ -24,33 +26,49 @@ func TestCatalogServerAnswersAsTheFramework(t *testing.T) {
 		return &OxenProvider{version: "test", clock: clock.Real(), locks: newModelLocks()}
 	}
 	type servers struct{ layered, framework tfprotov6.ProviderServer }
-	var typ tftypes.Type
+	var schemas *tfprotov6.GetProviderSchemaResponse
 	byKey := map[string]servers{}
 	for _, key := range []string{testAPIKey, "sk-revoked"} {
-		layered, schemas := configure(t, newCatalogServer(newProvider()), sim.URL, key)
+		layered := newCatalogServer(newProvider())
+		_, schemas = configure(t, layered, sim.URL, key)
+		// Every read must be the layer's own.
+		layered.ProviderServer = frameworkReadsRefused{layered.ProviderServer}
 		framework, _ := configure(t, providerserver.NewProtocol6(newProvider())(), sim.URL, key)
 		byKey[key] = servers{layered, framework}
-		typ = schemas.DataSourceSchemas[modelsTypeName].ValueType()
 	}
 
 	for name, c := range map[string]struct {
-		key  string
-		args map[string]string
+		key, typeName string
+		args          map[string]string
+		live          bool
 	}{
-		"everything":                {testAPIKey, nil},
-		"filters ignoring case":     {testAPIKey, map[string]string{"model_type": "Custom", "endpoint": "images/generate"}},
-		"a filter matching nothing": {testAPIKey, map[string]string{"endpoint": "/image/generate", "input_modality": "txt"}},
-		"search":                    {testAPIKey, map[string]string{"search": "kling", "output_modality": "video"}},
-		"a refused key":             {"sk-revoked", nil},
+		"the whole catalog":         {testAPIKey, modelsTypeName, nil, false},
+		"filters ignoring case":     {testAPIKey, modelsTypeName, map[string]string{"model_type": "Custom", "endpoint": "images/generate"}, false},
+		"a filter matching nothing": {testAPIKey, modelsTypeName, map[string]string{"endpoint": "/image/generate", "input_modality": "txt"}, false},
+		"search":                    {testAPIKey, modelsTypeName, map[string]string{"search": "kling", "output_modality": "video"}, false},
+		"the catalog, key refused":  {"sk-revoked", modelsTypeName, nil, false},
+		"a base model":              {testAPIKey, modelTypeName, map[string]string{"id": "gpt-image-1"}, false},
+		"a custom model, live":      {testAPIKey, modelTypeName, map[string]string{"id": "support-bot-ft"}, true},
+		"a missing model":           {testAPIKey, modelTypeName, map[string]string{"id": "no-such-model"}, false},
+		"a model, key refused":      {"sk-revoked", modelTypeName, map[string]string{"id": "support-bot-ft"}, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			layered, framework := byKey[c.key].layered, byKey[c.key].framework
-			args := c.args
-			cfg, err := tfprotov6.NewDynamicValue(typ, nullObject(typ, args))
+			typ := schemas.DataSourceSchemas[c.typeName].ValueType()
+			config := nullObject(typ, c.args)
+			if c.live {
+				var vals map[string]tftypes.Value
+				if err := config.As(&vals); err != nil {
+					t.Fatal(err)
+				}
+				vals["live_status"] = tftypes.NewValue(tftypes.Bool, true)
+				config = tftypes.NewValue(typ, vals)
+			}
+			cfg, err := tfprotov6.NewDynamicValue(typ, config)
 			if err != nil {
 				t.Fatal(err)
 			}
-			req := &tfprotov6.ReadDataSourceRequest{TypeName: modelsTypeName, Config: &cfg}
+			req := &tfprotov6.ReadDataSourceRequest{TypeName: c.typeName, Config: &cfg}
 			got, err := layered.ReadDataSource(context.Background(), req)
 			if err != nil {
 				t.Fatal(err)
@@ -97,4 +115,10 @@ func TestCatalogServerAnswersAsTheFramework(t *testing.T) {
 			}
 		})
 	}
+}
+
+type frameworkReadsRefused struct{ tfprotov6.ProviderServer }
+
+func (frameworkReadsRefused) ReadDataSource(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return nil, errors.New("the read was passed on to the framework")
 }

@@ -14,16 +14,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// The framework serves every RPC but one: oxen_models reads are answered
-// here, at the plugin protocol, with the state readCatalog encodes. After a
-// data source's Read the framework walks the whole state several times
-// (null-block reification, semantic equality, validation of every value,
-// then its own msgpack encoding); for a 5,000-model catalog those passes
-// cost several times the read itself. Schema, validation and every other
-// RPC stay the framework's, so the data source behaves the same either way.
+// The framework serves every RPC but the data source reads: oxen_model and
+// oxen_models are answered here, at the plugin protocol, with the state
+// their read methods encode. After a data source's Read the framework walks
+// the whole state several times (null-block reification, semantic
+// equality, validation of every value, then its own msgpack encoding); for
+// a 5,000-model catalog those passes cost several times the read itself,
+// and two-thirds of a look-up. Schema, validation and every other RPC stay
+// the framework's, and each data source's Read runs the same code through
+// the framework, so the answers are the same either way.
 
-// modelsTypeName is the oxen_models data source's type name.
-const modelsTypeName = "oxen_models"
+// The data sources' type names.
+const (
+	modelTypeName  = "oxen_model"
+	modelsTypeName = "oxen_models"
+)
+
+// notConfiguredDiag is the error of a read before the provider's Configure.
+func notConfiguredDiag(typeName string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured", typeName+" was read before the provider was configured. "+
+		"This is a bug in the provider or in Terraform; please report it.")
+}
 
 // ProtocolServer serves the provider as main hands it to Terraform.
 func ProtocolServer(version string) func() tfprotov6.ProviderServer {
@@ -50,8 +61,8 @@ func newCatalogServer(p *OxenProvider) *catalogServer {
 	return s
 }
 
-// catalogServer is the framework's server with oxen_models reads answered
-// directly.
+// catalogServer is the framework's server with the data source reads
+// answered directly.
 type catalogServer struct {
 	tfprotov6.ProviderServer
 	// data is what the provider's Configure handed to data sources.
@@ -72,29 +83,56 @@ func (h configureHook) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 }
 
-// modelsSchemaType is the wire type of oxen_models' configuration and state.
-var modelsSchemaType = sync.OnceValue(func() tftypes.Type {
-	var resp datasource.SchemaResponse
-	(&ModelsDataSource{}).Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-	return resp.Schema.Type().TerraformType(context.Background())
-})
+// schemaType is the wire type of a data source's configuration and state.
+func schemaType(ds datasource.DataSource) func() tftypes.Type {
+	return sync.OnceValue(func() tftypes.Type {
+		var resp datasource.SchemaResponse
+		ds.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+		return resp.Schema.Type().TerraformType(context.Background())
+	})
+}
+
+var (
+	modelSchemaType  = schemaType(&ModelDataSource{})
+	modelsSchemaType = schemaType(&ModelsDataSource{})
+)
 
 func (s *catalogServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	if req.TypeName != modelsTypeName || req.Config == nil {
+	var typ tftypes.Type
+	var read func(context.Context, tftypes.Value) ([]byte, diag.Diagnostics)
+	switch req.TypeName {
+	case modelTypeName:
+		typ, read = modelSchemaType(), (&ModelDataSource{data: s.data.Load()}).read
+	case modelsTypeName:
+		typ = modelsSchemaType()
+		read = func(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+			return readCatalog(ctx, s.data.Load(), config)
+		}
+	}
+	if read == nil || req.Config == nil {
 		return s.ProviderServer.ReadDataSource(ctx, req)
 	}
-	config, err := req.Config.Unmarshal(modelsSchemaType())
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
+	config, diags := decode(req.Config, typ)
+	if diags.HasError() {
 		return &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(diags)}, nil
 	}
-	state, diags := readCatalog(ctx, s.data.Load(), config)
+	state, diags := read(ctx, config)
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(diags)}
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 	}
 	return resp, nil
+}
+
+// decode is a value the protocol carries, or the diagnostic that says why
+// it cannot be read.
+func decode(v *tfprotov6.DynamicValue, typ tftypes.Type) (tftypes.Value, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	val, err := v.Unmarshal(typ)
+	if err != nil {
+		diags.Append(mappingDiag("the value", err))
+	}
+	return val, diags
 }
 
 // protoDiagnostics converts diagnostics as the framework would.
