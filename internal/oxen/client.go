@@ -209,7 +209,11 @@ func invalidHeaderByte(v string) int {
 // newTransport is the default transport: the standard one, with enough idle
 // connections per host for Terraform's parallel reads to reuse them.
 func newTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // replaced by something else: start from Go's own defaults
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	t := base.Clone()
 	t.MaxIdleConns = 100
 	t.MaxIdleConnsPerHost = 32
 	t.IdleConnTimeout = 90 * time.Second

@@ -285,8 +285,8 @@ func looksLikeHTML(s string) bool {
 
 // sanitize makes s safe to print on one line: invalid UTF-8 and control
 // characters become spaces, runs of spaces collapse, and the result is cut
-// to max bytes (on a rune boundary) with an ellipsis.
-func sanitize(s string, max int) string {
+// to limit bytes (on a rune boundary) with an ellipsis.
+func sanitize(s string, limit int) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
@@ -301,9 +301,9 @@ func sanitize(s string, max int) string {
 		b.WriteRune(r)
 	}
 	out := b.String()
-	if len(out) > max {
+	if len(out) > limit {
 		const ellipsis = "…"
-		out = strings.TrimRight(truncateUTF8(out, max-len(ellipsis)), " ") + ellipsis
+		out = strings.TrimRight(truncateUTF8(out, limit-len(ellipsis)), " ") + ellipsis
 	}
 	return out
 }

@@ -205,12 +205,13 @@ func generatePricing(r *rng, endpoint string, custom bool) map[string]any {
 			return map[string]any{"method": "per_image", "cost_per_image": r.price(0.003, 0.08)}
 		}
 	case "/videos/generate":
-		p := map[string]any{"method": "per_video_output_second", "cost_per_second": r.price(0.03, 0.5)}
+		perSecond := r.price(0.03, 0.5)
+		p := map[string]any{"method": "per_video_output_second", "cost_per_second": perSecond}
 		switch r.intn(4) {
 		case 0:
-			p["cost_per_second_high_res"] = twoDigits(2 * p["cost_per_second"].(float64))
+			p["cost_per_second_high_res"] = twoDigits(2 * perSecond)
 		case 1:
-			p["cost_per_second_with_audio"] = twoDigits(1.5 * p["cost_per_second"].(float64))
+			p["cost_per_second_with_audio"] = twoDigits(1.5 * perSecond)
 		case 2:
 			base := r.price(0.03, 0.1)
 			p["cost_per_second"] = nil

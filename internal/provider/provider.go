@@ -265,11 +265,11 @@ func stringOr(v types.String, fallback string) string {
 	return v.ValueString()
 }
 
-func durationSetting(v types.String, def, min, max time.Duration) (time.Duration, error) {
+func durationSetting(v types.String, def, lo, hi time.Duration) (time.Duration, error) {
 	if v.IsNull() {
 		return def, nil
 	}
-	return parseDuration(v.ValueString(), min, max)
+	return parseDuration(v.ValueString(), lo, hi)
 }
 
 // shortDuration prints 60s as "60s" rather than "1m0s", for docs.

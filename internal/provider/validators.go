@@ -38,13 +38,13 @@ func (v durationBetween) ValidateString(ctx context.Context, req validator.Strin
 // validator and Configure, so both say the same about a bad value. The
 // validator cannot see a value that is unknown at validation time;
 // Configure sees every value.
-func parseDuration(s string, min, max time.Duration) (time.Duration, error) {
+func parseDuration(s string, lo, hi time.Duration) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a duration: write it like \"30s\", \"2m\" or \"1h30m\"", s)
 	}
-	if d < min || d > max {
-		return 0, fmt.Errorf("%q is out of range: it must be between %s and %s", s, min, max)
+	if d < lo || d > hi {
+		return 0, fmt.Errorf("%q is out of range: it must be between %s and %s", s, lo, hi)
 	}
 	return d, nil
 }

@@ -36,7 +36,11 @@ type getDataSource struct {
 func newGetDataSource() getDataSource {
 	// One shared transport, as hashicorp/http's retryable client keeps one:
 	// Terraform's parallel reads reuse its connections.
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // replaced by something else: start from Go's own defaults
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	t := base.Clone()
 	t.MaxIdleConnsPerHost = 32
 	return getDataSource{client: &http.Client{Transport: t, Timeout: time.Minute}}
 }
