@@ -50,7 +50,9 @@ func (d *ModelDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one model of the Oxen catalog by name or UUID: its endpoint, capabilities, " +
 			"pricing, fine-tuning options, deployment status and the JSON Schema of its request parameters. " +
-			"One API request per read.",
+			"Data sources that name the same model with the same options share one API request per run; " +
+			"with `live_status = true` every read asks the API, and a read after this provider activated or " +
+			"deactivated the model never returns an answer from before that change.",
 		Attributes: attrs,
 	}
 }
