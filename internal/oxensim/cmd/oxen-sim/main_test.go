@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
 type syncBuffer struct {
@@ -64,8 +66,10 @@ func TestServeAndShutdown(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	var list struct{ Data []json.RawMessage }
-	if err := json.Unmarshal(body, &list); err != nil || len(list.Data) != 40+14 {
-		t.Errorf("list: %v, %d models", err, len(list.Data))
+	err = json.Unmarshal(body, &list)
+	// The 40 generated models, then the custom models the simulator seeds.
+	if want := 40 + len(oxensim.SeedCustomModels()); err != nil || len(list.Data) != want {
+		t.Errorf("list: %v, %d models, want %d", err, len(list.Data), want)
 	}
 
 	cancel()
