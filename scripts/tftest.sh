@@ -17,10 +17,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 version="0.0.1"
 platform="$("$GO" env GOOS)_$("$GO" env GOARCH)"
+# One build, laid out under both registries (Terraform resolves
+# "oxen-ai/oxen" on registry.terraform.io, OpenTofu on registry.opentofu.org).
+bin="$tmp/terraform-provider-oxen_v$version"
+"$GO" build -ldflags "-X main.version=$version" -o "$bin" .
 for host in registry.terraform.io registry.opentofu.org; do
 	dir="$tmp/plugins/$host/oxen-ai/oxen/$version/$platform"
 	mkdir -p "$dir"
-	"$GO" build -ldflags "-X main.version=$version" -o "$dir/terraform-provider-oxen_v$version" .
+	cp "$bin" "$dir/"
 done
 cat >"$tmp/cli.tfrc" <<CFG
 provider_installation {
