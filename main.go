@@ -4,6 +4,7 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -25,6 +26,8 @@ func main() {
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
+	} else if _, err := provider.QuietLogsUnlessShown(os.LookupEnv, os.Setenv); err != nil {
+		log.Printf("[WARN] could not turn off the unread provider log: %v", err)
 	}
 	// ProtocolServer is the framework's server with the catalog read
 	// answered at the protocol level (see internal/provider).

@@ -28,3 +28,39 @@ func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]an
 func (l tflogLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Trace(l.mask(ctx), msg, fields)
 }
+
+// Terraform and OpenTofu show a provider's log only when TF_LOG or
+// TF_LOG_PROVIDER is set: without either they read every line the provider
+// writes to stderr, parse it as JSON and throw it away. The plugin SDKs log
+// at TRACE unless told otherwise (tens of lines per data source read), so a
+// plan of 100 look-ups spent a quarter of its time writing and parsing lines
+// nobody sees. These are the variables that ask for the log, from the CLI
+// or from the SDKs' own level settings.
+var logRequestVars = []string{
+	"TF_LOG", "TF_LOG_PROVIDER", // read by the CLI and by the SDKs
+	"TF_LOG_PROVIDER_OXEN", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", // the SDKs' levels
+}
+
+// quietLevelVars are the SDK level variables that turn off the provider's
+// log, the protocol SDK's and the framework's.
+var quietLevelVars = []string{"TF_LOG_PROVIDER_OXEN", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
+
+// QuietLogsUnlessShown turns the provider's and the SDKs' loggers off when
+// nothing in the environment asks for a log: the CLI that started the
+// provider then discards every line. A variable set to the empty string
+// counts as unset, as the CLIs count it. It reports whether it turned them
+// off. main calls it before serving, except under -debug, where the log is
+// the developer's terminal.
+func QuietLogsUnlessShown(lookup func(string) (string, bool), set func(key, value string) error) (bool, error) {
+	for _, k := range logRequestVars {
+		if v, ok := lookup(k); ok && v != "" {
+			return false, nil
+		}
+	}
+	for _, k := range quietLevelVars {
+		if err := set(k, "OFF"); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -121,12 +120,7 @@ func untaint(t *testing.T, parent, address string) {
 	if err != nil || len(dirs) != 1 {
 		t.Fatalf("want exactly one working directory under %s, found %v (%v)", parent, dirs, err)
 	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		if bin, err = exec.LookPath("terraform"); err != nil {
-			t.Fatalf("no CLI to run untaint with: %v", err)
-		}
-	}
+	bin := accCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "untaint", "-no-color", address)
