@@ -2,27 +2,34 @@ package provider
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// The framework serves every RPC but the data source reads: oxen_model and
-// oxen_models are answered here, at the plugin protocol, with the state
-// their read methods encode. After a data source's Read the framework walks
-// the whole state several times (null-block reification, semantic
-// equality, validation of every value, then its own msgpack encoding); for
-// a 5,000-model catalog those passes cost several times the read itself,
-// and two-thirds of a look-up. Schema, validation and every other RPC stay
-// the framework's, and each data source's Read runs the same code through
-// the framework, so the answers are the same either way.
+// The framework serves every RPC but the data source reads and oxen_model's
+// validation: oxen_model and oxen_models are read here, at the plugin
+// protocol, with the state their read methods encode. After a data
+// source's Read the framework walks the whole state several times
+// (null-block reification, semantic equality, validation of every value,
+// then its own msgpack encoding); for a 5,000-model catalog those passes
+// cost several times the read itself, and two-thirds of a look-up. Schemas,
+// oxen_models' validation and every other RPC stay the framework's, and
+// each data source's Read runs the same code through the framework, so the
+// answers are the same either way.
 
 // The data sources' type names.
 const (
@@ -83,19 +90,91 @@ func (h configureHook) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 }
 
-// schemaType is the wire type of a data source's configuration and state.
-func schemaType(ds datasource.DataSource) func() tftypes.Type {
-	return sync.OnceValue(func() tftypes.Type {
+// schemaOf is a data source's schema, built once.
+func schemaOf(ds datasource.DataSource) func() schema.Schema {
+	return sync.OnceValue(func() schema.Schema {
 		var resp datasource.SchemaResponse
 		ds.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-		return resp.Schema.Type().TerraformType(context.Background())
+		return resp.Schema
 	})
 }
 
+// schemaType is the wire type of a data source's configuration and state.
+func schemaType(s func() schema.Schema) func() tftypes.Type {
+	return sync.OnceValue(func() tftypes.Type { return s().Type().TerraformType(context.Background()) })
+}
+
 var (
-	modelSchemaType  = schemaType(&ModelDataSource{})
-	modelsSchemaType = schemaType(&ModelsDataSource{})
+	modelSchema      = schemaOf(&ModelDataSource{})
+	modelSchemaType  = schemaType(modelSchema)
+	modelsSchemaType = schemaType(schemaOf(&ModelsDataSource{}))
 )
+
+// ValidateDataResourceConfig answers oxen_model's validation here as well.
+// Its only check is the validator on id, but the framework converts the
+// whole configuration, thirty computed attributes included, to run it:
+// Terraform validates every data source twice per plan, and that was a
+// tenth of the time of a plan of 100 look-ups. The validators are the
+// schema's own, run as the framework runs them (TestCatalogServerValidates
+// AsTheFramework); oxen_models, whose checks span several arguments, stays
+// with the framework.
+func (s *catalogServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	if req.TypeName != modelTypeName || req.Config == nil {
+		return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+	}
+	config, diags := decode(req.Config, modelSchemaType())
+	if !diags.HasError() {
+		var done bool
+		if diags, done = validateStringArguments(ctx, modelSchema(), config); !done {
+			return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+		}
+	}
+	return &tfprotov6.ValidateDataResourceConfigResponse{Diagnostics: protoDiagnostics(diags)}, nil
+}
+
+// validateStringArguments runs the validators of sch's string attributes on
+// config, in the order of their names. A required attribute left null
+// (which the CLIs refuse before asking the provider) is not its to report:
+// it returns done = false, and the framework validates. Validators of other
+// attributes, and a data source's own config validators, are not run: a
+// data source that has them must be validated by the framework
+// (TestProtocolValidatedSchemas).
+func validateStringArguments(ctx context.Context, sch schema.Schema, config tftypes.Value) (diags diag.Diagnostics, done bool) {
+	var vals map[string]tftypes.Value
+	if err := config.As(&vals); err != nil {
+		diags.Append(mappingDiag("the configuration", err))
+		return diags, true
+	}
+	for name, a := range sch.Attributes {
+		if a.IsRequired() && vals[name].IsNull() {
+			return nil, false
+		}
+	}
+	cfg := tfsdk.Config{Raw: config, Schema: sch}
+	for _, name := range slices.Sorted(maps.Keys(sch.Attributes)) {
+		attr, ok := sch.Attributes[name].(schema.StringAttribute)
+		if !ok || len(attr.Validators) == 0 {
+			continue
+		}
+		value := types.StringUnknown()
+		if v := vals[name]; v.IsKnown() {
+			var s *string
+			if err := v.As(&s); err != nil {
+				diags.Append(mappingDiag("the configuration", err))
+				continue
+			}
+			value = types.StringPointerValue(s)
+		}
+		p := path.Root(name)
+		req := validator.StringRequest{Path: p, PathExpression: p.Expression(), Config: cfg, ConfigValue: value}
+		for _, v := range attr.Validators {
+			var resp validator.StringResponse
+			v.ValidateString(ctx, req, &resp)
+			diags.Append(resp.Diagnostics...)
+		}
+	}
+	return diags, true
+}
 
 func (s *catalogServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	var typ tftypes.Type

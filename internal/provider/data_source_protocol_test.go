@@ -3,11 +3,15 @@ package provider
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"slices"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -121,4 +125,126 @@ type frameworkReadsRefused struct{ tfprotov6.ProviderServer }
 
 func (frameworkReadsRefused) ReadDataSource(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	return nil, errors.New("the read was passed on to the framework")
+}
+
+// oxen_model's configuration is validated by the protocol layer with the
+// same diagnostics as the framework's validation; oxen_models' goes on to
+// the framework.
+func TestCatalogServerValidatesAsTheFramework(t *testing.T) {
+	newProvider := func() *OxenProvider {
+		return &OxenProvider{version: "test", clock: clock.Real(), locks: newModelLocks()}
+	}
+	layered := newCatalogServer(newProvider())
+	framework := providerserver.NewProtocol6(newProvider())()
+	schemas, err := framework.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// oxen_model's validation must be the layer's own; oxen_models' the
+	// framework's.
+	var passedOn []string
+	layered.ProviderServer = validationSpy{layered.ProviderServer, &passedOn}
+
+	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	for name, c := range map[string]struct {
+		typeName string
+		args     map[string]tftypes.Value
+		wantErr  string // a diagnostic summary both must send, or "" for none
+	}{
+		"an id":               {modelTypeName, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "gpt-image-1")}, ""},
+		"an empty id":         {modelTypeName, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "")}, "Invalid Attribute Value Length"},
+		"an empty id, live":   {modelTypeName, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, ""), "live_status": tftypes.NewValue(tftypes.Bool, true)}, "Invalid Attribute Value Length"},
+		"an id not known yet": {modelTypeName, map[string]tftypes.Value{"id": unknown}, ""},
+		"no id":               {modelTypeName, nil, "Missing Configuration for Required Attribute"},
+		"a model type typo":   {modelsTypeName, map[string]tftypes.Value{"model_type": tftypes.NewValue(tftypes.String, "fine-tuned")}, "Invalid Attribute Value Match"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			passedOn = nil
+			typ := schemas.DataSourceSchemas[c.typeName].ValueType()
+			config := nullObject(typ, nil)
+			var vals map[string]tftypes.Value
+			if err := config.As(&vals); err != nil {
+				t.Fatal(err)
+			}
+			maps.Copy(vals, c.args)
+			cfg, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := &tfprotov6.ValidateDataResourceConfigRequest{TypeName: c.typeName, Config: &cfg}
+			got, err := layered.ValidateDataResourceConfig(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := framework.ValidateDataResourceConfig(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A missing id, which the CLIs refuse themselves, is left to
+			// the framework too.
+			if wantPassed := c.typeName == modelsTypeName || c.args == nil; (len(passedOn) > 0) != wantPassed {
+				t.Errorf("passed on to the framework: %v, want %t", passedOn, wantPassed)
+			}
+			if len(got.Diagnostics) != len(want.Diagnostics) {
+				t.Fatalf("diagnostics %v, want %v", got.Diagnostics, want.Diagnostics)
+			}
+			for i, d := range got.Diagnostics {
+				if w := want.Diagnostics[i]; d.Severity != w.Severity || d.Summary != w.Summary || d.Detail != w.Detail || !d.Attribute.Equal(w.Attribute) {
+					t.Errorf("diagnostic %d = %+v, want %+v", i, d, w)
+				}
+			}
+			if c.wantErr != "" && (len(got.Diagnostics) != 1 || got.Diagnostics[0].Summary != c.wantErr) {
+				t.Errorf("diagnostics %+v, want one %q", got.Diagnostics, c.wantErr)
+			}
+			if c.wantErr == "" && len(got.Diagnostics) != 0 {
+				t.Errorf("diagnostics %+v, want none", got.Diagnostics)
+			}
+		})
+	}
+}
+
+type validationSpy struct {
+	tfprotov6.ProviderServer
+	passedOn *[]string
+}
+
+func (s validationSpy) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	*s.passedOn = append(*s.passedOn, req.TypeName)
+	return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+}
+
+// The protocol layer runs oxen_model's string validators only: a check of
+// any other kind added to the data source would be skipped, so it must not
+// have one (or the layer must learn it).
+func TestProtocolValidatedSchemas(t *testing.T) {
+	var ds datasource.DataSource = &ModelDataSource{}
+	if _, ok := ds.(datasource.DataSourceWithConfigValidators); ok {
+		t.Error("oxen_model has config validators, which catalogServer.ValidateDataResourceConfig does not run")
+	}
+	if _, ok := ds.(datasource.DataSourceWithValidateConfig); ok {
+		t.Error("oxen_model has ValidateConfig, which catalogServer.ValidateDataResourceConfig does not run")
+	}
+	var walk func(prefix string, attrs map[string]schema.Attribute)
+	walk = func(prefix string, attrs map[string]schema.Attribute) {
+		for name, a := range attrs {
+			if _, ok := a.(schema.StringAttribute); ok && prefix == "" {
+				continue // run by the layer
+			}
+			v := reflect.ValueOf(a)
+			if f := v.FieldByName("Validators"); f.IsValid() && f.Len() > 0 {
+				t.Errorf("%s%s has validators, which catalogServer.ValidateDataResourceConfig does not run", prefix, name)
+			}
+			if n := v.FieldByName("NestedObject"); n.IsValid() {
+				no := n.Interface().(schema.NestedAttributeObject)
+				if len(no.Validators) > 0 {
+					t.Errorf("%s%s's elements have validators", prefix, name)
+				}
+				walk(prefix+name+".", no.Attributes)
+			}
+			if n := v.FieldByName("Attributes"); n.IsValid() {
+				walk(prefix+name+".", n.Interface().(map[string]schema.Attribute))
+			}
+		}
+	}
+	walk("", modelSchema().Attributes)
 }
