@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"encoding/pem"
 	"fmt"
 	"net"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -294,5 +296,31 @@ func TestProviderConfigure_unknownSettingsInStableOrder(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("run %d reported %v, want %v", run, got, want)
 		}
+	}
+}
+
+// The advice of an untrusted certificate, followed: pointing SSL_CERT_FILE
+// at the server's CA makes the same configuration work. The trust store is
+// read once per process, so this runs the provider binary.
+func TestAccProvider_untrustedCertificateAdviceWorks(t *testing.T) {
+	env := newTestEnv(t)
+	tlsSrv := httptest.NewTLSServer(env.sim)
+	t.Cleanup(tlsSrv.Close)
+	run := newBinaryRun(t, fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n  api_key  = %q\n}\n%s\noutput \"owner\" {\n  value = data.oxen_model.m.owned_by\n}\n",
+		tlsSrv.URL, testAPIKey, sonnetLookup))
+
+	out, _, err := run.plan()
+	if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), "point SSL_CERT_FILE at it") {
+		t.Fatalf("plan against an untrusted certificate: %v, want the SSL_CERT_FILE advice:\n%s", err, out)
+	}
+	if n := len(env.sim.Requests()); n != 0 {
+		t.Fatalf("the refused server still got %d requests", n)
+	}
+
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	mustWrite(t, ca, 0o644, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw})))
+	out, _, err = run.plan("SSL_CERT_FILE=" + ca)
+	if err != nil || !strings.Contains(out, `owner = "oxen"`) {
+		t.Fatalf("plan with SSL_CERT_FILE=%s: %v\n%s", ca, err, out)
 	}
 }

@@ -1,14 +1,11 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestQuietLogsUnlessShown(t *testing.T) {
@@ -44,43 +41,12 @@ func TestQuietLogsUnlessShown(t *testing.T) {
 }
 
 // TestAccProvider_logWrittenOnlyWhenShown runs the provider binary as a
-// user's CLI starts it, behind a wrapper that keeps a copy of its stderr. With no
-// TF_LOG the CLI discards the provider's log, and the provider writes none;
-// with TF_LOG or TF_LOG_PROVIDER the user's log file has the provider's
-// lines, as before.
+// user's CLI starts it. With no TF_LOG the CLI discards the provider's log,
+// and the provider writes none; with TF_LOG or TF_LOG_PROVIDER the user's
+// log file has the provider's lines, as before.
 func TestAccProvider_logWrittenOnlyWhenShown(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	cli := accCLI(t)
 	env := newTestEnv(t)
-	dir := t.TempDir()
-	binDir := filepath.Join(dir, "bin")
-	built := filepath.Join(dir, "terraform-provider-oxen-built")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", built, "github.com/oxen-ai/terraform-provider-oxen").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	stderrLog := filepath.Join(dir, "provider-stderr.log")
-	mustWrite(t, filepath.Join(binDir, "terraform-provider-oxen"), 0o755,
-		fmt.Sprintf("#!/usr/bin/env bash\nexec '%s' \"$@\" 2> >(tee -a '%s' >&2)\n", built, stderrLog))
-	cliConfig := filepath.Join(dir, "cli.tfrc")
-	mustWrite(t, cliConfig, 0o644, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/oxen-ai/oxen"  = %[1]q
-    "registry.opentofu.org/oxen-ai/oxen" = %[1]q
-  }
-  direct {}
-}
-`, binDir))
-	work := filepath.Join(dir, "work")
-	mustWrite(t, filepath.Join(work, "main.tf"), 0o644, `terraform {
-  required_providers {
-    oxen = { source = "oxen-ai/oxen" }
-  }
-}
-`+env.config(`
+	run := newBinaryRun(t, env.config(`
 data "oxen_model" "chat" {
   id = "claude-sonnet-4-6"
 }
@@ -89,28 +55,16 @@ output "owner" {
   value = data.oxen_model.chat.owned_by
 }
 `))
-
+	userLogPath := filepath.Join(t.TempDir(), "user.log")
 	plan := func(logVars ...string) (providerStderr, userLog string) {
 		t.Helper()
-		_ = os.Remove(stderrLog)
-		userLogPath := filepath.Join(dir, "user.log")
 		_ = os.Remove(userLogPath)
-		cmd := exec.CommandContext(ctx, cli, "plan", "-input=false", "-no-color")
-		cmd.Dir = work
-		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "TF_") {
-				cmd.Env = append(cmd.Env, kv)
-			}
+		out, stderr, err := run.plan(append(logVars, "TF_LOG_PATH="+userLogPath)...)
+		if err != nil || !strings.Contains(out, `owner = "oxen"`) {
+			t.Fatalf("plan with %v: %v\n%s", logVars, err, out)
 		}
-		cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_LOG_PATH="+userLogPath)
-		cmd.Env = append(cmd.Env, logVars...)
-		out, err := cmd.CombinedOutput()
-		if err != nil || !strings.Contains(string(out), `owner = "oxen"`) {
-			t.Fatalf("%s plan with %v: %v\n%s", filepath.Base(cli), logVars, err, out)
-		}
-		p, _ := os.ReadFile(stderrLog)
 		u, _ := os.ReadFile(userLogPath)
-		return string(p), string(u)
+		return stderr, string(u)
 	}
 
 	// No log asked for: not one line of the SDKs' or the provider's log.
@@ -133,29 +87,6 @@ output "owner" {
 	// TF_LOG_PROVIDER alone shows the provider's log too.
 	if _, userLog := plan("TF_LOG_PROVIDER=debug"); !strings.Contains(userLog, "Oxen API request") {
 		t.Errorf("TF_LOG_PROVIDER=debug: the log file has no provider request line:\n%.2000s", userLog)
-	}
-}
-
-// accCLI is the CLI the acceptance tests run.
-func accCLI(t *testing.T) string {
-	t.Helper()
-	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
-		return bin
-	}
-	bin, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatalf("no CLI to run: %v", err)
-	}
-	return bin
-}
-
-func mustWrite(t *testing.T, path string, mode os.FileMode, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
 	}
 }
 

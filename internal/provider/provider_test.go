@@ -112,5 +112,9 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if builtProviderDir != "" {
+		_ = os.RemoveAll(builtProviderDir)
+	}
+	os.Exit(code)
 }
