@@ -70,3 +70,14 @@ func TestReplayRefusesAnAnswerThatIsNotOK(t *testing.T) {
 		t.Fatal("replay recorded a 404 as an answer")
 	}
 }
+
+func TestCLIVersion(t *testing.T) {
+	for out, want := range map[string]string{
+		"Terraform v1.5.7\non linux_amd64\n": "Terraform v1.5.7",
+		"\nWarning: Unable to open CLI configuration file\n\nThe CLI configuration file at \"/root/.terraformrc\" does not exist.\nOpenTofu v1.12.6\non linux_amd64\n": "OpenTofu v1.12.6",
+	} {
+		if got := cliVersion(out); got != want {
+			t.Errorf("cliVersion(%q) = %q, want %q", out, got, want)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func main() {
 	flag.IntVar(&o.repeatModels, "repeat-models", 5, "distinct models named by the -lookups data sources of the repeated look-ups")
 	flag.DurationVar(&o.latency, "latency", 50*time.Millisecond, "latency added to every answer for the second look-up figures")
 	flag.IntVar(&o.catalogSize, "catalog-size", 5000, "models served for the catalog figures (oxensim.GenerateCatalog)")
-	flag.StringVar(&o.terraform, "terraform", filepath.Join(gopath, "bin", "terraform-1.5.7"), "Terraform CLI to run")
+	flag.StringVar(&o.terraform, "terraform", filepath.Join(gopath, "bin", defaultCLI), "Terraform or OpenTofu CLI to run")
 	flag.BoolVar(&o.skipWait, "skip-wait", false, "skip the waiting figures")
 	flag.BoolVar(&o.waitReal, "wait-real", false, "also run a real 5-minute deployment (takes 5+ minutes)")
 	flag.DurationVar(&o.waitTime, "wait-time", 30*time.Second, "deploy time of the real, short waiting run")
@@ -146,7 +146,7 @@ func run(ctx context.Context, o options) error {
 	}
 	b.sampleLoad()
 
-	table := b.render(strings.SplitN(string(tfVersion), "\n", 2)[0], rows)
+	table := b.render(cliVersion(string(tfVersion)), rows)
 	fmt.Print(table)
 	if o.out != "-" {
 		if err := os.WriteFile(o.out, []byte(table), 0o644); err != nil {
@@ -184,26 +184,34 @@ var providers = []struct{ name, pkg string }{
 
 // setup builds the providers into a filesystem mirror and writes a CLI
 // configuration that installs them only from there, as scripts/demo.sh does.
+// Each is laid out under both registries' hosts, so -terraform may name an
+// OpenTofu binary too.
 func (b *bench) setup(ctx context.Context) error {
 	mirror := filepath.Join(b.tmp, "plugins")
 	platform := runtime.GOOS + "_" + runtime.GOARCH
 	var sources []string
 	for _, p := range providers {
-		source := "registry.terraform.io/oxen-ai/" + p.name
-		sources = append(sources, fmt.Sprintf("%q", source))
-		dir := filepath.Join(mirror, filepath.FromSlash(source), providerVersion, platform)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		bin := filepath.Join(dir, "terraform-provider-"+p.name+"_v"+providerVersion)
+		name := "terraform-provider-" + p.name + "_v" + providerVersion
 		if runtime.GOOS == "windows" {
-			bin += ".exe"
+			name += ".exe"
 		}
+		built := filepath.Join(b.tmp, name)
 		log.Printf("building the %s provider", p.name)
-		cmd := exec.CommandContext(ctx, goCmd(), "build", "-ldflags", "-X main.version="+providerVersion, "-o", bin, p.pkg)
+		cmd := exec.CommandContext(ctx, goCmd(), "build", "-ldflags", "-X main.version="+providerVersion, "-o", built, p.pkg)
 		cmd.Dir = b.root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", p.pkg, err, out)
+		}
+		for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+			source := host + "/oxen-ai/" + p.name
+			sources = append(sources, fmt.Sprintf("%q", source))
+			dir := filepath.Join(mirror, filepath.FromSlash(source), providerVersion, platform)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			if err := os.Link(built, filepath.Join(dir, name)); err != nil {
+				return err
+			}
 		}
 	}
 	b.cliConf = filepath.Join(b.tmp, "cli.tfrc")
@@ -318,13 +326,36 @@ type row struct {
 	met, hasTarget                      bool
 }
 
+// defaultCLI is the CLI the figures are made with unless -terraform says
+// otherwise: the oldest the provider supports.
+const defaultCLI = "terraform-1.5.7"
+
+// cliFlag is -terraform as the table shows it: absent for the default CLI.
+func cliFlag(cli string) string {
+	if filepath.Base(cli) == defaultCLI {
+		return ""
+	}
+	return " -terraform " + filepath.Base(cli)
+}
+
+// cliVersion is the version line of `terraform version` or `tofu version`
+// (OpenTofu may print a warning before it).
+func cliVersion(out string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
+			return line
+		}
+	}
+	return strings.TrimSpace(out)
+}
+
 func (b *bench) render(tfVersion string, rows []row) string {
 	o := b.opts
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# End-to-end benchmark\n\n")
 	fmt.Fprintf(&sb, "%s on %s/%s, %d CPUs, %s; made by `make bench` (`go run ./internal/bench/cmd/e2e -runs %d -latency %s -catalog-size %d%s`).\n\n",
 		tfVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02 15:04 MST"),
-		o.runs, o.latency, o.catalogSize, map[bool]string{true: " -wait-real", false: ""}[o.waitReal])
+		o.runs, o.latency, o.catalogSize, map[bool]string{true: " -wait-real", false: ""}[o.waitReal]+cliFlag(o.terraform))
 	// Wall times on a shared machine move with its load; say what it was.
 	if len(b.load) >= 2 {
 		first, last := b.load[0], b.load[len(b.load)-1]
