@@ -10,64 +10,27 @@ export CHECKPOINT_DISABLE=1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 demo="$root/.demo"
 version="0.1.0"
-platform="$("$GO" env GOOS)_$("$GO" env GOARCH)"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-rm -rf "$demo/work" "$demo/plugins" "$demo/sim.url"
+rm -rf "$demo/work" "$demo/plugins"
 mkdir -p "$demo/work"
 
-step "Building the provider and the simulator"
-# The same binary under both registries: Terraform resolves "oxen-ai/oxen"
-# on registry.terraform.io, OpenTofu on registry.opentofu.org.
-for host in registry.terraform.io registry.opentofu.org; do
-	dir="$demo/plugins/$host/oxen-ai/oxen/$version/$platform"
-	mkdir -p "$dir"
-	if [[ -z "${provider_bin:-}" ]]; then
-		"$GO" build -ldflags "-X main.version=$version" -o "$dir/terraform-provider-oxen_v$version" .
-		provider_bin="$dir/terraform-provider-oxen_v$version"
-	else
-		cp "$provider_bin" "$dir/"
-	fi
-done
-"$GO" build -o "$demo/oxen-sim" ./internal/oxensim/cmd/oxen-sim
-
-cat >"$demo/cli.tfrc" <<EOF
-provider_installation {
-  filesystem_mirror {
-    path    = "$demo/plugins"
-    include = ["registry.terraform.io/oxen-ai/oxen", "registry.opentofu.org/oxen-ai/oxen"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/oxen-ai/oxen", "registry.opentofu.org/oxen-ai/oxen"]
-  }
-}
-EOF
+step "Building the provider"
+"$GO" build -ldflags "-X main.version=$version" -o "$demo/terraform-provider-oxen" .
+mirror_provider "$demo/terraform-provider-oxen" "$demo/plugins" "$version"
+write_cli_config "$demo/cli.tfrc" "$demo/plugins"
 export TF_CLI_CONFIG_FILE="$demo/cli.tfrc"
 
 step "Starting the Oxen API simulator"
-"$demo/oxen-sim" -listen 127.0.0.1:0 -url-file "$demo/sim.url" -api-key demo-key \
-	-deploy-time 20s -deactivate-time 5s &
-sim_pid=$!
-trap 'kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 100); do
-	[[ -s "$demo/sim.url" ]] && break
-	if ! kill -0 "$sim_pid" 2>/dev/null; then
-		echo "the simulator exited before serving" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
-if [[ ! -s "$demo/sim.url" ]]; then
-	echo "the simulator wrote no URL to $demo/sim.url within 10s" >&2
-	exit 1
-fi
-OXEN_BASE_URL="$(tr -d '[:space:]' <"$demo/sim.url")"
-export OXEN_BASE_URL
+sim_pid=""
+trap '[[ -n "$sim_pid" ]] && { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }' EXIT
+start_simulator "$demo" -api-key demo-key -deploy-time 20s -deactivate-time 5s
 export OXEN_API_KEY=demo-key
 echo "simulator at $OXEN_BASE_URL (pid $sim_pid)"
 

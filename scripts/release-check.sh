@@ -24,6 +24,8 @@ export CHECKPOINT_DISABLE=1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 project=terraform-provider-oxen
 
 for tool in gpg unzip sha256sum; do
@@ -113,26 +115,11 @@ for host in registry.terraform.io registry.opentofu.org; do
 	mkdir -p "$tmp/mirror/$host/oxen-ai/oxen"
 	cp "$zip" "$tmp/mirror/$host/oxen-ai/oxen/"
 done
-cat >"$tmp/cli.tfrc" <<EOF
-provider_installation {
-  filesystem_mirror {
-    path = "$tmp/mirror"
-  }
-}
-EOF
+write_cli_config "$tmp/cli.tfrc" "$tmp/mirror"
 export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc"
 
-"$GO" build -o "$tmp/oxen-sim" ./internal/oxensim/cmd/oxen-sim
-"$tmp/oxen-sim" -listen 127.0.0.1:0 -url-file "$tmp/sim.url" -api-key release-check-key &
-sim_pid=$!
-for _ in $(seq 1 100); do
-	[[ -s "$tmp/sim.url" ]] && break
-	kill -0 "$sim_pid" 2>/dev/null || fail "the simulator exited before serving"
-	sleep 0.1
-done
-[[ -s "$tmp/sim.url" ]] || fail "the simulator wrote no URL within 10s"
-OXEN_BASE_URL="$(tr -d '[:space:]' <"$tmp/sim.url")"
-export OXEN_BASE_URL OXEN_API_KEY=release-check-key
+start_simulator "$tmp" -api-key release-check-key
+export OXEN_API_KEY=release-check-key
 
 for cli in "$TERRAFORM" ${TOFU:+"$TOFU"}; do
 	work="$tmp/work-$(basename "$cli")"

@@ -11,28 +11,16 @@ export CHECKPOINT_DISABLE=1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 version="0.0.1"
-platform="$("$GO" env GOOS)_$("$GO" env GOARCH)"
-# One build, laid out under both registries (Terraform resolves
-# "oxen-ai/oxen" on registry.terraform.io, OpenTofu on registry.opentofu.org).
-bin="$tmp/terraform-provider-oxen_v$version"
-"$GO" build -ldflags "-X main.version=$version" -o "$bin" .
-for host in registry.terraform.io registry.opentofu.org; do
-	dir="$tmp/plugins/$host/oxen-ai/oxen/$version/$platform"
-	mkdir -p "$dir"
-	cp "$bin" "$dir/"
-done
-cat >"$tmp/cli.tfrc" <<CFG
-provider_installation {
-  filesystem_mirror {
-    path = "$tmp/plugins"
-  }
-}
-CFG
+"$GO" build -ldflags "-X main.version=$version" -o "$tmp/terraform-provider-oxen" .
+mirror_provider "$tmp/terraform-provider-oxen" "$tmp/plugins" "$version"
+write_cli_config "$tmp/cli.tfrc" "$tmp/plugins"
 export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc"
 
 cp -R examples/testing "$tmp/work"
