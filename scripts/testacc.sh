@@ -59,5 +59,7 @@ if ((skipped > 0)) && [[ -n "${ACC_SHOW_SKIPS:-}" ]]; then
 fi
 status="ok"
 ((rc != 0)) && status="FAILED"
-echo "== $label ($version): $total tests, $passed passed, $skipped skipped, $failed failed in ${elapsed}s: $status"
+race=""
+[[ " ${TESTARGS:-} " == *" -race "* ]] && race=", race detector on"
+echo "== $label ($version): $total tests, $passed passed, $skipped skipped, $failed failed in ${elapsed}s$race: $status"
 exit "$rc"
