@@ -115,9 +115,9 @@ var (
 // whole configuration, thirty computed attributes included, to run it:
 // Terraform validates every data source twice per plan, and that was a
 // tenth of the time of a plan of 100 look-ups. The validators are the
-// schema's own, run as the framework runs them (TestCatalogServerValidates
-// AsTheFramework); oxen_models, whose checks span several arguments, stays
-// with the framework.
+// schema's own, run as the framework runs them (see
+// TestCatalogServerValidatesAsTheFramework); oxen_models, whose checks span
+// several arguments, stays with the framework.
 func (s *catalogServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
 	if req.TypeName != modelTypeName || req.Config == nil {
 		return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
