@@ -34,16 +34,15 @@ func (l tflogLogger) Trace(ctx context.Context, msg string, fields map[string]an
 // writes to stderr, parse it as JSON and throw it away. The plugin SDKs log
 // at TRACE unless told otherwise (tens of lines per data source read), so a
 // plan of 100 look-ups spent a quarter of its time writing and parsing lines
-// nobody sees. These are the variables that ask for the log, from the CLI
-// or from the SDKs' own level settings.
-var logRequestVars = []string{
-	"TF_LOG", "TF_LOG_PROVIDER", // read by the CLI and by the SDKs
-	"TF_LOG_PROVIDER_OXEN", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", // the SDKs' levels
-}
+// nobody sees.
 
-// quietLevelVars are the SDK level variables that turn off the provider's
-// log, the protocol SDK's and the framework's.
+// quietLevelVars are the SDKs' level variables: of the provider's log, the
+// protocol SDK's and the framework's. QuietLogsUnlessShown sets them to OFF.
 var quietLevelVars = []string{"TF_LOG_PROVIDER_OXEN", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"}
+
+// logRequestVars are the variables that ask for the log: the CLI's own
+// (read by the SDKs too) and any level a user set for the SDKs.
+var logRequestVars = append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, quietLevelVars...)
 
 // QuietLogsUnlessShown turns the provider's and the SDKs' loggers off when
 // nothing in the environment asks for a log: the CLI that started the
