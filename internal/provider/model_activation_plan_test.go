@@ -147,14 +147,9 @@ func TestAccModelActivation_costPerHour(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
 			},
-		}, {
-			ResourceName:                         addr,
-			ImportState:                          true,
-			ImportStateId:                        model,
-			ImportStateVerify:                    true,
-			ImportStateVerifyIdentifierAttribute: "model_id",
-			ImportStateVerifyIgnore:              []string{"timeouts"},
-		}},
+		},
+			importByModelID(addr, model),
+		},
 	})
 }
 

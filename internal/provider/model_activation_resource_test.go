@@ -41,6 +41,20 @@ func (e *testEnv) expectSimStatus(modelID, want string) func(*terraform.State) e
 	}
 }
 
+// importByModelID is the step that imports addr by its model id and checks
+// the imported state matches the applied one (timeouts are configuration
+// only, never imported).
+func importByModelID(addr, model string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:                         addr,
+		ImportState:                          true,
+		ImportStateId:                        model,
+		ImportStateVerify:                    true,
+		ImportStateVerifyIdentifierAttribute: "model_id",
+		ImportStateVerifyIgnore:              []string{"timeouts"},
+	}
+}
+
 func statusIs(addr, want string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
 }
@@ -89,14 +103,9 @@ func TestAccModelActivation_lifecycle(t *testing.T) {
 			// Back on, then import it by model id.
 			Config:            env.config(activationConfig("bot", model, "")),
 			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-		}, {
-			ResourceName:                         addr,
-			ImportState:                          true,
-			ImportStateId:                        model,
-			ImportStateVerify:                    true,
-			ImportStateVerifyIdentifierAttribute: "model_id",
-			ImportStateVerifyIgnore:              []string{"timeouts"},
-		}},
+		},
+			importByModelID(addr, model),
+		},
 	})
 }
 
