@@ -158,17 +158,43 @@ func TestAccFaults_statusStuckInUnknown(t *testing.T) {
 
 // Each documented kind of answer gets advice about its own cause, after the
 // API's own words and request id; none gets the advice meant for an outage.
+// Where the advice is a change to the configuration, a second step makes
+// that change and the same block works.
 func TestAccFaults_adviceFitsTheCause(t *testing.T) {
 	const model = "my-custom-model"
 	activate := activationConfig("bot", model, "")
 	lookup := gpt5Lookup
+	customLookup := "data \"oxen_model\" \"m\" {\n  id = \"support-bot-ft\"\n}\n"
 	cases := []struct {
 		name   string
 		fault  oxensim.Fault
-		key    string
+		key    string // "" is the test key; "none" configures no key
 		config string
 		want   string
+		// fixKey, when set, is the key the advice leads to: a step with
+		// it must succeed.
+		fixKey string
 	}{{
+		name:   "custom model read without a key",
+		key:    "none",
+		config: customLookup,
+		want: `Could not read model "support-bot-ft" .* 404 Not Found: .* Custom models are visible only to their owner: if ` +
+			`this is one, set OXEN_API_KEY.`,
+		fixKey: testAPIKey,
+	}, {
+		name:   "activation of a custom model without a key",
+		key:    "none",
+		config: activate,
+		want: `Could not plan the activation of model "my-custom-model" .* 404 Not Found: .* Custom models are visible only ` +
+			`to their owner: if this is one, set OXEN_API_KEY.`,
+		fixKey: testAPIKey,
+	}, {
+		name:   "401 without a key",
+		fault:  oxensim.Fault{Method: "GET", Status: 401},
+		key:    "none",
+		config: lookup,
+		want:   `Could not read model "gpt-5" .* 401 Unauthorized: .* No API key is configured. Set the OXEN_API_KEY environment variable, or api_key in the provider block.`,
+	}, {
 		name:   "activate refused for lack of credits",
 		fault:  oxensim.Fault{Method: "POST", PathPrefix: "/api/ai/models/" + model + "/activate", Status: 402},
 		config: activate,
@@ -191,6 +217,7 @@ func TestAccFaults_adviceFitsTheCause(t *testing.T) {
 		key:    "sk-wrong",
 		config: lookup,
 		want:   `Could not read model "gpt-5" .* 401 Unauthorized: Invalid or missing API key (request id req_ .* The API key was rejected.`,
+		fixKey: testAPIKey,
 	}, {
 		name:   "server error on every attempt",
 		fault:  oxensim.Fault{Method: "GET", Status: 500, Times: -1},
@@ -215,15 +242,24 @@ func TestAccFaults_adviceFitsTheCause(t *testing.T) {
 				env.sim.InjectFault(c.fault)
 			}
 			key := testAPIKey
-			if c.key != "" {
+			switch c.key {
+			case "none":
+				key = ""
+			case "":
+			default:
 				key = c.key
+			}
+			steps := []resource.TestStep{{
+				Config:      env.configWithKey(key, c.config),
+				ExpectError: wrapped(c.want),
+			}}
+			if c.fixKey != "" {
+				// The advice, followed: api_key set to the right key.
+				steps = append(steps, resource.TestStep{Config: env.configWithKey(c.fixKey, c.config)})
 			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{{
-					Config:      env.configWithKey(key, c.config),
-					ExpectError: wrapped(c.want),
-				}},
+				Steps:                    steps,
 			})
 		})
 	}

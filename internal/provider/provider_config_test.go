@@ -215,7 +215,8 @@ func unreachableURL(t *testing.T) string {
 
 // A mistyped base_url: a host that does not resolve fails on the first
 // attempt, and a refused connection stops retrying within about 10 s (on
-// the provider's clock), both naming base_url and the address tried.
+// the provider's clock), both naming base_url and the address tried; with
+// base_url corrected, as the error advises, the same look-up works.
 func TestAccProvider_mistypedBaseURLFailsFast(t *testing.T) {
 	cases := []struct {
 		name, baseURL, want string
@@ -238,6 +239,13 @@ func TestAccProvider_mistypedBaseURLFailsFast(t *testing.T) {
 					// max_retries keeps its default of 5.
 					Config:      fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n%s", c.baseURL, sonnetLookup),
 					ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* ` + c.want),
+				}, {
+					// The advice, followed: base_url corrected, the same
+					// look-up reads the model.
+					Config: env.config(sonnetLookup),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("owned_by"), knownvalue.StringExact("oxen")),
+					},
 				}},
 			})
 			var waited time.Duration
