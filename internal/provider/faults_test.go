@@ -74,6 +74,33 @@ func TestAccFaults_persistentRateLimitIsAClearError(t *testing.T) {
 	})
 }
 
+// The rate-limit advice, followed: a limit that outlasts max_retries = 2
+// fails with "raise max_retries"; the same limit with max_retries = 5 is
+// waited out (on the fake clock) and the read succeeds.
+func TestAccFaults_rateLimitAdviceWorks(t *testing.T) {
+	env := newTestEnv(t)
+	limited := func() {
+		env.sim.ClearFaults()
+		env.sim.InjectFault(oxensim.Fault{Method: "GET", Status: 429, RetryAfter: "2", Times: 5})
+	}
+	config := func(retries int) string {
+		return fmt.Sprintf("provider \"oxen\" {\n  base_url    = %q\n  api_key     = %q\n  max_retries = %d\n}\n%s",
+			env.url, testAPIKey, retries, gpt5Lookup)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig:   limited,
+			Config:      config(2),
+			ExpectError: wrapped(`429 Too Many Requests: .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
+		}, {
+			PreConfig:         limited,
+			Config:            config(5),
+			ConfigStateChecks: []statecheck.StateCheck{gpt5WasRead},
+		}},
+	})
+}
+
 // A hub slower than request_timeout: each attempt is cut off, and the
 // error says so. This test waits for real (three 1-second attempts).
 func TestAccFaults_slowAnswersHitTheRequestTimeout(t *testing.T) {
