@@ -466,6 +466,47 @@ func nextRun(op operation, wantActive bool, purpose string) string {
 	}
 }
 
+// importedActive is the active a deployment reads as when no
+// configuration says otherwise (import, terraform query): true only for a
+// deployment that is serving or on its way to serving, so that a
+// configuration written from what was read never starts, restarts or
+// retries a deployment.
+func importedActive(status string) bool {
+	return status == oxen.StatusActive || status == oxen.StatusDeploying
+}
+
+// readFrom fills the state of the activation of model m as the hub reports
+// it, and returns the hourly rate Read keeps in private state. active
+// follows the real deployment, so a change made outside Terraform shows up
+// in the next plan: a deployment on its way somewhere counts as where it
+// is going; an error or unknown status keeps what was asked for, and the
+// planned status (always settled) differs from it, so the plan still
+// finishes the job. With nothing asked for yet (import), importedActive
+// decides.
+func (state *modelActivationModel) readFrom(ctx context.Context, m *oxen.Model, diags *diag.Diagnostics) hourlyRate {
+	status := deploymentStatus(m)
+	rate := rateOf(m)
+	if state.ModelID.IsNull() { // terraform query: the model as the hub names it
+		state.ModelID = types.StringValue(m.ID)
+	}
+	state.ID = state.ModelID
+	state.Status = types.StringValue(status)
+	state.CostPerHour = rate.cost(status)
+	state.Deployments = deploymentsValue(ctx, m.Deployments, diags)
+	switch {
+	case status == oxen.StatusActive || status == oxen.StatusDeploying:
+		state.Active = types.BoolValue(true)
+	case status == oxen.StatusInactive || status == oxen.StatusDeactivating:
+		state.Active = types.BoolValue(false)
+	case state.Active.IsNull():
+		state.Active = types.BoolValue(importedActive(status))
+	}
+	if state.DeactivateOnDestroy.IsNull() { // after import
+		state.DeactivateOnDestroy = types.BoolValue(true)
+	}
+	return rate
+}
+
 func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state modelActivationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -493,30 +534,7 @@ func (r *ModelActivationResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 
-	status := deploymentStatus(m)
-	rate := rateOf(m)
-	state.ID = types.StringValue(modelID)
-	state.Status = types.StringValue(status)
-	state.CostPerHour = rate.cost(status)
-	state.Deployments = deploymentsValue(ctx, m.Deployments, &resp.Diagnostics)
-	// active follows the real deployment, so a change made outside
-	// Terraform shows up in the next plan. A deployment on its way somewhere
-	// counts as where it is going; an error or unknown status keeps what was
-	// asked for, and the planned status (always settled) differs from it, so
-	// the plan still finishes the job.
-	switch status {
-	case oxen.StatusActive, oxen.StatusDeploying:
-		state.Active = types.BoolValue(true)
-	case oxen.StatusInactive, oxen.StatusDeactivating:
-		state.Active = types.BoolValue(false)
-	default:
-		if state.Active.IsNull() {
-			state.Active = types.BoolValue(true)
-		}
-	}
-	if state.DeactivateOnDestroy.IsNull() { // after import
-		state.DeactivateOnDestroy = types.BoolValue(true)
-	}
+	rate := state.readFrom(ctx, m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, hourlyRateKey, rate.encode())...)
 }
