@@ -32,7 +32,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 		fired     atomic.Bool
 		mu        sync.Mutex
 		activated bool
-		diags     diagLog
+		rec       rpcRecorder
 	)
 	env := newTestEnv(t, func(o *oxensim.Options) {
 		o.OnRequest = func(r oxensim.Request) {
@@ -51,7 +51,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 	})
 	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 		current.Store(&s)
-		return diags.wrap(s)
+		return rec.wrap(s)
 	})
 	start := env.clock.Now()
 	cfg := env.config(activationConfig("bot", model, ""))
@@ -76,7 +76,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 				if waited := env.clock.Now().Sub(start); waited != 0 {
 					return fmt.Errorf("the interrupted wait went on for %s, want 0", waited)
 				}
-				return expectWarning(&diags, `Stopped waiting for model "acc-custom-6"`,
+				return expectWarning(&rec, `Stopped waiting for model "acc-custom-6"`,
 					`The hub accepted the activate request; the wait was then interrupted with the deployment in status `+
 						`"deploying", on its way to "active". The model stays in state; the next plan shows its real status, `+
 						`and the next apply waits for it to reach "active" without sending another activate request while it is still on its way.`)
@@ -129,13 +129,13 @@ var finishesInPlace = resource.ConfigPlanChecks{
 
 // expectWarning checks that apply returned exactly one diagnostic: a
 // warning with these words.
-func expectWarning(diags *diagLog, summary, detail string) error {
-	d, err := diags.only("ApplyResourceChange")
-	if err != nil {
-		return err
+func expectWarning(rec *rpcRecorder, summary, detail string) error {
+	got := rec.diagnostics("ApplyResourceChange")
+	if len(got) != 1 {
+		return fmt.Errorf("apply returned %d diagnostics, want exactly 1: %v", len(got), got)
 	}
-	if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != summary || d.Detail != detail {
-		return fmt.Errorf("apply said:\n%s\nwant the warning:\n%s: %s", d, summary, detail)
+	if d := got[0]; d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != summary || d.Detail != detail {
+		return fmt.Errorf("apply said:\n%s: %s\nwant the warning:\n%s: %s", d.Summary, d.Detail, summary, detail)
 	}
 	return nil
 }
@@ -150,12 +150,12 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 	var (
 		current atomic.Pointer[tfprotov6.ProviderServer]
 		fired   atomic.Bool
-		diags   diagLog
+		rec     rpcRecorder
 	)
 	env := newTestEnv(t)
 	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 		current.Store(&s)
-		return diags.wrap(s)
+		return rec.wrap(s)
 	})
 	activatePath := oxensim.ModelsPath + "/" + model + "/activate"
 	cfg := env.config(activationConfig("bot", model, ""))
@@ -188,7 +188,7 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 				if st, _ := env.sim.Status(model); st != "inactive" {
 					return fmt.Errorf("the hub has the deployment %q, want it untouched (inactive)", st)
 				}
-				return expectWarning(&diags, `Interrupted while asking to activate model "acc-custom-7"`,
+				return expectWarning(&rec, `Interrupted while asking to activate model "acc-custom-7"`,
 					`Apply was interrupted while the activate request was in flight, so it is not known whether the hub `+
 						`received it. The deployment was last seen in status "inactive", before the request. The model stays in state; `+
 						`the next plan shows its real status, and the next apply sends activate again unless the deployment is `+
@@ -228,10 +228,11 @@ func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 	hold := overlappingLiveReads(model)
 	hold.Together, hold.Max = 0, 10*time.Second
 	hold.OnHold = func(oxensim.Request) { pressCtrlC(&current, &fired) }
-	arm := meeting(1, func() { env.sim.InjectHold(hold) })
+	var rec rpcRecorder
+	rec.runBefore("ApplyResourceChange", meeting(1, func() { env.sim.InjectHold(hold) }))
 	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 		current.Store(&s)
-		return &beforeApply{ProviderServer: s, hook: arm}
+		return rec.wrap(s)
 	})
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{

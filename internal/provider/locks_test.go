@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -74,10 +73,9 @@ func TestModelLocksLeaveOtherModelsFree(t *testing.T) {
 func TestAccModelActivation_sameModelTwiceDoesNotRace(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-4"
-	together := meeting(2, func() { env.sim.InjectHold(overlappingLiveReads(model)) })
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return &beforeApply{ProviderServer: s, hook: together}
-	})
+	var rec rpcRecorder
+	rec.runBefore("ApplyResourceChange", meeting(2, func() { env.sim.InjectHold(overlappingLiveReads(model)) }))
+	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(activationConfig("a", model, "") + activationConfig("b", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,

@@ -23,9 +23,14 @@ import (
 // expectWarnings checks the plan warnings the provider sent the CLI since
 // the last reset: each of want must be the start of exactly one of them,
 // and there must be no other.
-func expectWarnings(rpcs activationRPCs, want ...string) func(*terraform.State) error {
+func expectWarnings(rpcs *rpcRecorder, want ...string) func(*terraform.State) error {
 	return func(*terraform.State) error {
-		got := rpcs.warnings()
+		var got []string
+		for _, d := range rpcs.diagnostics("PlanResourceChange") {
+			if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+				got = append(got, d.Summary+": "+d.Detail)
+			}
+		}
 		// The CLI plans once before apply and once more while applying; a
 		// warning shows in each, so count distinct ones.
 		distinct := map[string]bool{}
@@ -53,11 +58,8 @@ func expectWarnings(rpcs activationRPCs, want ...string) func(*terraform.State) 
 // deployment as it is says nothing. The id is known at plan time.
 func TestAccModelActivation_adoptionWarnings(t *testing.T) {
 	env := newTestEnv(t)
-	rpcs := newActivationRPCs()
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		rpcs.ProviderServer = s
-		return rpcs
-	})
+	rpcs := &rpcRecorder{}
+	factories := env.wrappedFactories(rpcs.wrap)
 	stop := activationConfig("stop", "support-bot-ft", "  active = false")
 	start := activationConfig("start", "my-custom-model", "")
 	keep := activationConfig("keep", "catalog-writer-ft", "  active = false")

@@ -260,9 +260,9 @@ func TestAccModelActivation_deletedModel(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-3"
 	addr := "oxen_model_activation.bot"
-	var diags diagLog
+	var rec rpcRecorder
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.wrappedFactories(diags.wrap),
+		ProtoV6ProviderFactories: env.wrappedFactories(rec.wrap),
 		Steps: []resource.TestStep{{
 			Config: env.config(activationConfig("bot", model, "")),
 		}, {
@@ -281,11 +281,11 @@ func TestAccModelActivation_deletedModel(t *testing.T) {
 				if rs, ok := s.RootModule().Resources[addr]; ok {
 					return fmt.Errorf("%s is still in state after its model was deleted: %v", addr, rs.Primary.Attributes)
 				}
-				d, err := diags.only("ReadResource")
-				if err != nil {
-					return err
+				got := rec.diagnostics("ReadResource")
+				if len(got) != 1 {
+					return fmt.Errorf("refresh returned %d diagnostics, want exactly 1: %v", len(got), got)
 				}
-				if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != `Model "acc-custom-3" no longer exists` ||
+				if d := got[0]; d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != `Model "acc-custom-3" no longer exists` ||
 					!strings.Contains(d.Detail, "removed from state") {
 					return fmt.Errorf("refresh of the deleted model said %s; want a warning that it no longer exists and left state", d)
 				}

@@ -1,12 +1,10 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -183,25 +181,11 @@ data "oxen_models" "all" {}
 	})
 }
 
-// countingServer counts the data source reads Terraform asks of the provider.
-type countingServer struct {
-	tfprotov6.ProviderServer
-	reads *atomic.Int64
-}
-
-func (c countingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	c.reads.Add(1)
-	return c.ProviderServer.ReadDataSource(ctx, req)
-}
-
 func TestAccDataSources_oneRequestPerRead(t *testing.T) {
 	env := newTestEnv(t)
-	var reads atomic.Int64
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return countingServer{ProviderServer: s, reads: &reads}
-	})
+	var rec rpcRecorder
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
+		ProtoV6ProviderFactories: env.wrappedFactories(rec.wrap),
 		Steps: []resource.TestStep{{
 			Config: env.config(`
 data "oxen_model" "a" {
@@ -219,9 +203,9 @@ data "oxen_models" "d" {
 }
 `),
 			Check: func(*terraform.State) error {
-				got := int64(len(env.sim.Requests()))
-				if got != reads.Load() || got == 0 {
-					return fmt.Errorf("%d data source reads sent %d requests, want exactly one each", reads.Load(), got)
+				reads, got := rec.count("ReadDataSource"), len(env.sim.Requests())
+				if got != reads || got == 0 {
+					return fmt.Errorf("%d data source reads sent %d requests, want exactly one each", reads, got)
 				}
 				// Every request says who sent it, down to the CLI's version.
 				ua := regexp.MustCompile(`^terraform-provider-oxen/test (Terraform|OpenTofu)/\d+\.\d+\.\d+`)
@@ -239,14 +223,8 @@ data "oxen_models" "d" {
 // readDiagnostics serves the provider with the diagnostics of its data
 // source reads logged; the returned function lists those seen so far.
 func (e *testEnv) readDiagnostics() (map[string]func() (tfprotov6.ProviderServer, error), func() []*tfprotov6.Diagnostic) {
-	var log diagLog
-	return e.wrappedFactories(log.wrap), func() []*tfprotov6.Diagnostic {
-		var diags []*tfprotov6.Diagnostic
-		for _, d := range log.all("ReadDataSource") {
-			diags = append(diags, d.Diagnostic)
-		}
-		return diags
-	}
+	var rec rpcRecorder
+	return e.wrappedFactories(rec.wrap), func() []*tfprotov6.Diagnostic { return rec.diagnostics("ReadDataSource") }
 }
 
 // expectDiagnostics checks that the reads returned exactly want, in any

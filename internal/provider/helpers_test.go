@@ -1,0 +1,236 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// rpcRecorder keeps the RPCs Terraform makes of every provider server a test
+// serves through it (one per CLI command): which RPC, its request and the
+// provider's answer. The CLI shows warnings to the user, but
+// terraform-plugin-testing does not hand them to a test; reading them here
+// is how a test checks a warning's words, counts reads or scans answers.
+//
+//	var rec rpcRecorder
+//	factories := env.wrappedFactories(rec.wrap)
+type rpcRecorder struct {
+	mu     sync.Mutex
+	calls  []rpcCall
+	before map[string]func()
+}
+
+// rpcCall is one RPC the provider answered. req and resp are the
+// tfprotov6 request and response, such as *tfprotov6.ReadResourceRequest.
+type rpcCall struct {
+	rpc   string // "ReadResource", "ApplyResourceChange"...
+	req   any
+	resp  any
+	diags []*tfprotov6.Diagnostic
+}
+
+// wrap serves s with its RPCs recorded; pass it to env.wrappedFactories.
+func (r *rpcRecorder) wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	return recordedServer{ProviderServer: s, rec: r}
+}
+
+// runBefore calls hook as each rpc begins, before the provider sees it:
+// to press Ctrl-C, arm a simulator hold for apply's requests alone, or
+// start counting a new CLI command.
+func (r *rpcRecorder) runBefore(rpc string, hook func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.before == nil {
+		r.before = map[string]func(){}
+	}
+	r.before[rpc] = hook
+}
+
+// of returns the recorded calls of rpc, oldest first; with no rpc, all.
+func (r *rpcRecorder) of(rpc string) []rpcCall {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []rpcCall
+	for _, c := range r.calls {
+		if rpc == "" || c.rpc == rpc {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// count is how many times rpc was answered.
+func (r *rpcRecorder) count(rpc string) int { return len(r.of(rpc)) }
+
+// reset forgets the calls so far, so that a step checks only its own.
+func (r *rpcRecorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = nil
+}
+
+func (r *rpcRecorder) hook(rpc string) func() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.before[rpc]
+}
+
+// record serves one RPC through call and keeps it. The RPC's name is its
+// request type's, without "Request".
+func record[Req, Resp any](ctx context.Context, s recordedServer, req *Req, call func(context.Context, *Req) (*Resp, error)) (*Resp, error) {
+	rpc := strings.TrimSuffix(reflect.TypeFor[Req]().Name(), "Request")
+	if hook := s.rec.hook(rpc); hook != nil {
+		hook()
+	}
+	resp, err := call(ctx, req)
+	if resp != nil {
+		c := rpcCall{rpc: rpc, req: req, resp: resp}
+		if f := reflect.ValueOf(resp).Elem().FieldByName("Diagnostics"); f.IsValid() {
+			c.diags, _ = f.Interface().([]*tfprotov6.Diagnostic)
+		}
+		s.rec.mu.Lock()
+		s.rec.calls = append(s.rec.calls, c)
+		s.rec.mu.Unlock()
+	}
+	return resp, err
+}
+
+// answered lists every value in the call's response: states, planned
+// states, imported states.
+func (c rpcCall) answered() []*tfprotov6.DynamicValue {
+	var out []*tfprotov6.DynamicValue
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if dv, ok := v.Interface().(*tfprotov6.DynamicValue); ok && dv != nil {
+				out = append(out, dv)
+			} else if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(c.resp))
+	return out
+}
+
+// recordedServer is one provider server whose RPCs rec records: every RPC
+// of tfprotov6.ProviderServer, so that a test can read any of them.
+type recordedServer struct {
+	tfprotov6.ProviderServer
+	rec *rpcRecorder
+}
+
+func (s recordedServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.GetMetadata)
+}
+
+func (s recordedServer) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.GetProviderSchema)
+}
+
+func (s recordedServer) GetResourceIdentitySchemas(ctx context.Context, req *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.GetResourceIdentitySchemas)
+}
+
+func (s recordedServer) ValidateProviderConfig(ctx context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ValidateProviderConfig)
+}
+
+func (s recordedServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ConfigureProvider)
+}
+
+func (s recordedServer) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.StopProvider)
+}
+
+func (s recordedServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ValidateResourceConfig)
+}
+
+func (s recordedServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.UpgradeResourceState)
+}
+
+func (s recordedServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ReadResource)
+}
+
+func (s recordedServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.PlanResourceChange)
+}
+
+func (s recordedServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ApplyResourceChange)
+}
+
+func (s recordedServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ImportResourceState)
+}
+
+func (s recordedServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.MoveResourceState)
+}
+
+func (s recordedServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.UpgradeResourceIdentity)
+}
+
+func (s recordedServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.GenerateResourceConfig)
+}
+
+func (s recordedServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ValidateDataResourceConfig)
+}
+
+func (s recordedServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ReadDataSource)
+}
+
+func (s recordedServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.CallFunction)
+}
+
+func (s recordedServer) GetFunctions(ctx context.Context, req *tfprotov6.GetFunctionsRequest) (*tfprotov6.GetFunctionsResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.GetFunctions)
+}
+
+func (s recordedServer) ValidateEphemeralResourceConfig(ctx context.Context, req *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.ValidateEphemeralResourceConfig)
+}
+
+func (s recordedServer) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.OpenEphemeralResource)
+}
+
+func (s recordedServer) RenewEphemeralResource(ctx context.Context, req *tfprotov6.RenewEphemeralResourceRequest) (*tfprotov6.RenewEphemeralResourceResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.RenewEphemeralResource)
+}
+
+func (s recordedServer) CloseEphemeralResource(ctx context.Context, req *tfprotov6.CloseEphemeralResourceRequest) (*tfprotov6.CloseEphemeralResourceResponse, error) {
+	return record(ctx, s, req, s.ProviderServer.CloseEphemeralResource)
+}
+
+// diagnostics returns what rpc returned, oldest first.
+func (r *rpcRecorder) diagnostics(rpc string) []*tfprotov6.Diagnostic {
+	var out []*tfprotov6.Diagnostic
+	for _, c := range r.of(rpc) {
+		out = append(out, c.diags...)
+	}
+	return out
+}
