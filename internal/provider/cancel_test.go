@@ -76,10 +76,10 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 				if waited := env.clock.Now().Sub(start); waited != 0 {
 					return fmt.Errorf("the interrupted wait went on for %s, want 0", waited)
 				}
-				return expectWarning(&rec, `Stopped waiting for model "acc-custom-6"`,
+				return expectDiags(&rec, "ApplyResourceChange", wantWarning(`Stopped waiting for model "acc-custom-6"`,
 					`The hub accepted the activate request; the wait was then interrupted with the deployment in status `+
 						`"deploying", on its way to "active". The model stays in state; the next plan shows its real status, `+
-						`and the next apply waits for it to reach "active" without sending another activate request while it is still on its way.`)
+						`and the next apply waits for it to reach "active" without sending another activate request while it is still on its way.`))(nil)
 			},
 		}, {
 			Config: cfg,
@@ -125,19 +125,6 @@ var finishesInPlace = resource.ConfigPlanChecks{
 		plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionUpdate),
 		plancheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("status"), knownvalue.StringExact("active")),
 	},
-}
-
-// expectWarning checks that apply returned exactly one diagnostic: a
-// warning with these words.
-func expectWarning(rec *rpcRecorder, summary, detail string) error {
-	got := rec.diagnostics("ApplyResourceChange")
-	if len(got) != 1 {
-		return fmt.Errorf("apply returned %d diagnostics, want exactly 1: %v", len(got), got)
-	}
-	if d := got[0]; d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != summary || d.Detail != detail {
-		return fmt.Errorf("apply said:\n%s: %s\nwant the warning:\n%s: %s", d.Summary, d.Detail, summary, detail)
-	}
-	return nil
 }
 
 // TestAccModelActivation_interruptedActivateRequest presses Ctrl-C while
@@ -188,11 +175,11 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 				if st, _ := env.sim.Status(model); st != "inactive" {
 					return fmt.Errorf("the hub has the deployment %q, want it untouched (inactive)", st)
 				}
-				return expectWarning(&rec, `Interrupted while asking to activate model "acc-custom-7"`,
+				return expectDiags(&rec, "ApplyResourceChange", wantWarning(`Interrupted while asking to activate model "acc-custom-7"`,
 					`Apply was interrupted while the activate request was in flight, so it is not known whether the hub `+
 						`received it. The deployment was last seen in status "inactive", before the request. The model stays in state; `+
 						`the next plan shows its real status, and the next apply sends activate again unless the deployment is `+
-						`by then "deploying" or "active".`)
+						`by then "deploying" or "active".`))(nil)
 			},
 		}, {
 			PreConfig:         func() { env.sim.ResetRequests() },

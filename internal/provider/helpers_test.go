@@ -2,11 +2,16 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
 // rpcRecorder keeps the RPCs Terraform makes of every provider server a test
@@ -226,11 +231,68 @@ func (s recordedServer) CloseEphemeralResource(ctx context.Context, req *tfproto
 	return record(ctx, s, req, s.ProviderServer.CloseEphemeralResource)
 }
 
-// diagnostics returns what rpc returned, oldest first.
-func (r *rpcRecorder) diagnostics(rpc string) []*tfprotov6.Diagnostic {
-	var out []*tfprotov6.Diagnostic
-	for _, c := range r.of(rpc) {
-		out = append(out, c.diags...)
+// expectDiags checks the diagnostics rpc returned since rec was last
+// reset: each of want and no other, in any order, comparing severity,
+// summary, detail and the argument named. The CLI plans a resource again
+// while applying it, so a diagnostic that several calls returned counts
+// once; one call returning it twice fails. Request ids differ from run to
+// run: write them req_N in want.
+func expectDiags(rec *rpcRecorder, rpc string, want ...*tfprotov6.Diagnostic) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		seen := map[string]bool{}
+		var got, exp []string
+		for _, c := range rec.of(rpc) {
+			inCall := map[string]bool{}
+			for _, d := range c.diags {
+				text := requestID.ReplaceAllString(describeDiag(d), "req_N")
+				if inCall[text] {
+					return fmt.Errorf("one %s returned this diagnostic twice:\n%s", rpc, text)
+				}
+				inCall[text] = true
+				if !seen[text] {
+					seen[text] = true
+					got = append(got, text)
+				}
+			}
+		}
+		for _, d := range want {
+			exp = append(exp, describeDiag(d))
+		}
+		slices.Sort(got)
+		slices.Sort(exp)
+		if !slices.Equal(got, exp) {
+			return fmt.Errorf("%s returned the diagnostics:\n%s\nwant:\n%s", rpc, listOrNone(got), listOrNone(exp))
+		}
+		return nil
 	}
-	return out
+}
+
+func listOrNone(lines []string) string {
+	if len(lines) == 0 {
+		return "(none)"
+	}
+	return strings.Join(lines, "\n")
+}
+
+var requestID = regexp.MustCompile(`req_\d+`)
+
+func describeDiag(d *tfprotov6.Diagnostic) string {
+	at := ""
+	if d.Attribute != nil {
+		at = " at " + d.Attribute.String()
+	}
+	return fmt.Sprintf("%v %q%s: %q", d.Severity, d.Summary, at, d.Detail)
+}
+
+// wantWarning is a warning a test expects, about the argument attr names
+// or, without attr, the whole resource or data source.
+func wantWarning(summary, detail string, attr ...string) *tfprotov6.Diagnostic {
+	d := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail}
+	if len(attr) > 0 {
+		d.Attribute = tftypes.NewAttributePath()
+		for _, a := range attr {
+			d.Attribute = d.Attribute.WithAttributeName(a)
+		}
+	}
+	return d
 }
