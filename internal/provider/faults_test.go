@@ -8,22 +8,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
-
-// gpt5Lookup reads one base model; gpt5WasRead checks that it was read.
-const gpt5Lookup = `
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`
-
-var gpt5WasRead = statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull())
 
 // Transient faults that the retry policy absorbs: the read succeeds, and
 // the simulator proves the faults really happened.

@@ -8,10 +8,19 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
 // rpcRecorder keeps the RPCs Terraform makes of every provider server a test
@@ -295,4 +304,153 @@ func wantWarning(summary, detail string, attr ...string) *tfprotov6.Diagnostic {
 		}
 	}
 	return d
+}
+
+// nullObject is a config of the given object type with the named string
+// attributes set and everything else null.
+func nullObject(t tftypes.Type, strings map[string]string) tftypes.Value {
+	obj, ok := t.(tftypes.Object)
+	if !ok {
+		panic(fmt.Sprintf("nullObject of a %s", t))
+	}
+	vals := map[string]tftypes.Value{}
+	for name, at := range obj.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	for name, s := range strings {
+		vals[name] = tftypes.NewValue(tftypes.String, s)
+	}
+	return tftypes.NewValue(obj, vals)
+}
+
+// configure configures server for the simulator at url.
+func configure(b testing.TB, server tfprotov6.ProviderServer, url, key string) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	b.Helper()
+	ctx := context.Background()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType()
+	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": url, "api_key": key}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
+		b.Fatal(err, resp.Diagnostics)
+	}
+	return server, schemas
+}
+
+// wrapped matches text that Terraform may have wrapped across lines: each
+// space of the literal matches any run of white space, " .* " skips ahead.
+func wrapped(literal string) *regexp.Regexp {
+	parts := strings.Split(literal, " .* ")
+	for i, p := range parts {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
+
+func activationConfig(name, modelID, extra string) string {
+	return fmt.Sprintf(`
+resource "oxen_model_activation" %q {
+  model_id = %q
+%s
+}
+`, name, modelID, extra)
+}
+
+// expectSimStatus checks the simulator's own view of a model's deployment.
+func (e *testEnv) expectSimStatus(modelID, want string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got, ok := e.sim.Status(modelID)
+		if !ok {
+			return fmt.Errorf("model %q is missing from the simulator", modelID)
+		}
+		if got != want {
+			return fmt.Errorf("simulator reports model %q as %q, want %q", modelID, got, want)
+		}
+		return nil
+	}
+}
+
+// importByModelID is the step that imports addr by its model id and checks
+// the imported state matches the applied one (timeouts are configuration
+// only, never imported).
+func importByModelID(addr, model string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:                         addr,
+		ImportState:                          true,
+		ImportStateId:                        model,
+		ImportStateVerify:                    true,
+		ImportStateVerifyIdentifierAttribute: "model_id",
+		ImportStateVerifyIgnore:              []string{"timeouts"},
+	}
+}
+
+func statusIs(addr, want string) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
+}
+
+// gpt5Lookup reads one base model; gpt5WasRead checks that it was read.
+const gpt5Lookup = `
+data "oxen_model" "m" {
+  id = "gpt-5"
+}
+`
+
+var gpt5WasRead = statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull())
+
+// planIsEmpty is the step that plans cfg again after it was applied and
+// expects no change: data sources must not produce diffs on their own.
+func planIsEmpty(cfg string) resource.TestStep {
+	return resource.TestStep{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
+}
+
+// meeting returns a hook that holds its callers until n of them have come
+// (or a few seconds have passed), then runs then once and lets them all go.
+func meeting(n int, then func()) func() {
+	var (
+		mu      sync.Mutex
+		arrived int
+		once    sync.Once
+		all     = make(chan struct{})
+	)
+	open := func() { once.Do(func() { then(); close(all) }) }
+	return func() {
+		mu.Lock()
+		arrived++
+		if arrived == n {
+			open()
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+			open()
+		}
+	}
+}
+
+// overlappingLiveReads makes the next two live status reads of a model
+// overlap on the hub: the first is held until the second arrives, or for
+// at most a few seconds when none does.
+func overlappingLiveReads(modelID string) oxensim.Hold {
+	return oxensim.Hold{
+		Match: func(r oxensim.Request) bool {
+			return r.Method == "GET" && r.Path == oxensim.ModelsPath+"/"+modelID && strings.Contains(r.RawQuery, "deployment_status=live")
+		},
+		Together: 2,
+		Max:      3 * time.Second,
+	}
 }

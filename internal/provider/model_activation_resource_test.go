@@ -17,47 +17,6 @@ import (
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
-func activationConfig(name, modelID, extra string) string {
-	return fmt.Sprintf(`
-resource "oxen_model_activation" %q {
-  model_id = %q
-%s
-}
-`, name, modelID, extra)
-}
-
-// expectSimStatus checks the simulator's own view of a model's deployment.
-func (e *testEnv) expectSimStatus(modelID, want string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		got, ok := e.sim.Status(modelID)
-		if !ok {
-			return fmt.Errorf("model %q is missing from the simulator", modelID)
-		}
-		if got != want {
-			return fmt.Errorf("simulator reports model %q as %q, want %q", modelID, got, want)
-		}
-		return nil
-	}
-}
-
-// importByModelID is the step that imports addr by its model id and checks
-// the imported state matches the applied one (timeouts are configuration
-// only, never imported).
-func importByModelID(addr, model string) resource.TestStep {
-	return resource.TestStep{
-		ResourceName:                         addr,
-		ImportState:                          true,
-		ImportStateId:                        model,
-		ImportStateVerify:                    true,
-		ImportStateVerifyIdentifierAttribute: "model_id",
-		ImportStateVerifyIgnore:              []string{"timeouts"},
-	}
-}
-
-func statusIs(addr, want string) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
-}
-
 func TestAccModelActivation_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "my-custom-model"

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -164,20 +163,6 @@ data "oxen_model" "custom" {
 	if n := env.sim.CountRequests("GET", "/api/ai/models/support-bot-ft"); n < 1 {
 		t.Fatalf("expected the model to be read, saw %d requests", n)
 	}
-}
-
-// wrapped matches text that Terraform may have wrapped across lines: each
-// space of the literal matches any run of white space, " .* " skips ahead.
-func wrapped(literal string) *regexp.Regexp {
-	parts := strings.Split(literal, " .* ")
-	for i, p := range parts {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }
 
 func TestAccModelDataSource_imageModelGridAndSchema(t *testing.T) {

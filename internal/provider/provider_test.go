@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
@@ -73,17 +71,6 @@ func (e *testEnv) wrappedFactories(wrap func(tfprotov6.ProviderServer) tfprotov6
 		return wrap(s), nil
 	}
 	return factories
-}
-
-// planIsEmpty is the step that plans cfg again after it was applied and
-// expects no change: data sources must not produce diffs on their own.
-func planIsEmpty(cfg string) resource.TestStep {
-	return resource.TestStep{
-		Config: cfg,
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-		},
-	}
 }
 
 // config returns a provider block pointed at the simulator, followed by body.
