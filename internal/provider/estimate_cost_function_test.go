@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"os"
 	"regexp"
@@ -431,6 +432,19 @@ func TestEstimateCost_definition(t *testing.T) {
 // reports its own version, which passes this check.
 var functionsSupported = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
 
+// costOf is a configuration whose output "cost" is estimate_cost of the
+// model's pricing for usage (an HCL object).
+func costOf(model, usage string) string {
+	return fmt.Sprintf(`
+data "oxen_model" "m" {
+  id = %q
+}
+output "cost" {
+  value = provider::oxen::estimate_cost(data.oxen_model.m.pricing, %s)
+}
+`, model, usage)
+}
+
 func TestAccEstimateCost_eachPricingMethod(t *testing.T) {
 	env := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -590,48 +604,20 @@ func TestAccEstimateCost_errors(t *testing.T) {
 		TerraformVersionChecks:   functionsSupported,
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			Config: env.config(`
-data "oxen_model" "gpt_image" {
-  id = "gpt-image-1"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.gpt_image.pricing, { images = 10 })
-}
-`),
+			Config: env.config(costOf("gpt-image-1", `{ images = 10 }`)),
 			ExpectError: wrapped(`this model's image price depends on quality and resolution (cost_per_image_grid): ` +
 				`set usage.quality to one of "low", "medium", "high", and usage.resolution to one of "1K", "2K", "4K".`),
 		}, {
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = 1000, tokens_out = 10 })
-}
-`),
+			Config: env.config(costOf("claude-sonnet-4-6", `{ input_tokens = 1000, tokens_out = 10 }`)),
 			ExpectError: wrapped(`usage has the unknown key "tokens_out"; the accepted keys are input_tokens, ` +
 				`output_tokens, seconds, images, video_seconds, high_res, with_audio, resolution, quality.`),
 		}, {
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = -1000 })
-}
-`),
+			Config:      env.config(costOf("claude-sonnet-4-6", `{ input_tokens = -1000 }`)),
 			ExpectError: wrapped(`usage.input_tokens must not be negative, got -1000.`),
 		}, {
 			// A usage key that asks for a price the model does not publish is
 			// the usage's mistake: Terraform points at the usage argument.
-			Config: env.config(`
-data "oxen_model" "veo" {
-  id = "veo-3-1"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.veo.pricing, { video_seconds = 8, high_res = true })
-}
-`),
+			Config: env.config(costOf("veo-3-1", `{ video_seconds = 8, high_res = true }`)),
 			ExpectError: wrapped(`Invalid value for "usage" parameter: usage.high_res is true, but the pricing has no ` +
 				`cost_per_second_high_res: the model does not publish that price.`),
 		}},

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -406,17 +405,6 @@ data "oxen_model" "m" {
 
 var gpt5WasRead = statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull())
 
-// planIsEmpty is the step that plans cfg again after it was applied and
-// expects no change: data sources must not produce diffs on their own.
-func planIsEmpty(cfg string) resource.TestStep {
-	return resource.TestStep{
-		Config: cfg,
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-		},
-	}
-}
-
 // meeting returns a hook that holds its callers until n of them have come
 // (or a few seconds have passed), then runs then once and lets them all go.
 func meeting(n int, then func()) func() {
@@ -453,4 +441,12 @@ func overlappingLiveReads(modelID string) oxensim.Hold {
 		Together: 2,
 		Max:      3 * time.Second,
 	}
+}
+
+// test runs steps in parallel with the other tests, against env's
+// provider. A test that needs more of resource.TestCase (CheckDestroy,
+// version checks, its own factories) runs resource.ParallelTest itself.
+func (e *testEnv) test(steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
 }

@@ -232,12 +232,10 @@ data "oxen_model" "m" {
 func TestAccLoad_lookupAfterAnActivationSeesItsStatus(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "my-custom-model"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			// first only defers "before" to the apply walk, where "bot" and
-			// "after" are.
-			Config: env.config(`
+	env.test(resource.TestStep{
+		// first only defers "before" to the apply walk, where "bot" and
+		// "after" are.
+		Config: env.config(`
 resource "oxen_model_activation" "first" {
   model_id = "vision-tagger-ft"
 }
@@ -254,12 +252,11 @@ data "oxen_model" "after" {
   depends_on = [oxen_model_activation.bot]
 }
 `),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs("data.oxen_model.before", "inactive"),
-				statusIs("oxen_model_activation.bot", "active"),
-				statusIs("data.oxen_model.after", "active"),
-			},
-			Check: env.expectSimStatus(model, "active"),
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statusIs("data.oxen_model.before", "inactive"),
+			statusIs("oxen_model_activation.bot", "active"),
+			statusIs("data.oxen_model.after", "active"),
+		},
+		Check: env.expectSimStatus(model, "active"),
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
@@ -104,4 +106,15 @@ func TestMain(m *testing.M) {
 		_ = os.RemoveAll(builtProviderDir)
 	}
 	os.Exit(code)
+}
+
+// planIsEmpty is the step that plans cfg again after it was applied and
+// expects no change: data sources must not produce diffs on their own.
+func planIsEmpty(cfg string) resource.TestStep {
+	return resource.TestStep{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
 }
