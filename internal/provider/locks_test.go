@@ -37,30 +37,27 @@ func TestModelLocksSerialiseOneModel(t *testing.T) {
 	case <-time.After(blockedFor):
 	}
 	unlock()
-	select {
-	case u := <-second:
-		u()
-	case <-time.After(bound):
-		t.Fatal("the second taker did not get the model's lock after the first released it")
-	}
+	expectGranted(t, second, "the second taker did not get the model's lock after the first released it")
 	// Released by both, the lock is free again.
-	select {
-	case u := <-lockInBackground(l, "support-bot-ft"):
-		u()
-	case <-time.After(bound):
-		t.Fatal("the model's lock stayed taken after both takers released it")
-	}
+	expectGranted(t, lockInBackground(l, "support-bot-ft"), "the model's lock stayed taken after both takers released it")
 }
 
 func TestModelLocksLeaveOtherModelsFree(t *testing.T) {
 	l := newModelLocks()
 	unlock := l.lock("support-bot-ft")
 	defer unlock()
+	expectGranted(t, lockInBackground(l, "vision-tagger-ft"), "holding one model's lock blocked another model")
+}
+
+// expectGranted waits for taker to get its lock, and releases it; failure
+// says what it means when the lock does not come.
+func expectGranted(t *testing.T, taker <-chan func(), failure string) {
+	t.Helper()
 	select {
-	case u := <-lockInBackground(l, "vision-tagger-ft"):
-		u()
+	case unlock := <-taker:
+		unlock()
 	case <-time.After(bound):
-		t.Fatal("holding one model's lock blocked another model")
+		t.Fatal(failure)
 	}
 }
 
