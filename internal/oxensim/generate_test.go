@@ -70,15 +70,11 @@ func TestGenerateCatalogIsVariedAndServable(t *testing.T) {
 		seen["endpoint:"+m["endpoint"].(string)]++
 		seen["method:"+pricing["method"].(string)]++
 		seen["developer:"+developer["name"].(string)]++
-		for key, value := range map[string]any{
+		countPresent(seen, map[string]any{
 			"grid": pricing["cost_per_image_grid"], "by_resolution": pricing["cost_per_second_by_resolution"],
 			"high_res": pricing["cost_per_second_high_res"], "with_audio": pricing["cost_per_second_with_audio"],
 			"fine_tuning": m["fine_tuning"], "request_schema": m["request_schema"], "context_length": m["context_length"],
-		} {
-			if value != nil {
-				seen[key]++
-			}
-		}
+		})
 		if m["description"] == nil {
 			seen["null description"]++
 		}

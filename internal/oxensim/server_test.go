@@ -107,39 +107,24 @@ func TestSeedCatalog(t *testing.T) {
 	}
 	// Every endpoint kind and pricing method is represented.
 	endpoints, methods := map[string]bool{}, map[string]bool{}
-	var grid, byRes, highRes, audio, showcase, schemas, ctxLen int
+	present := map[string]int{} // how many models have each field, not null
 	for _, id := range seedBaseIDs {
 		m := h.get(t, id, false)
 		endpoints[m["endpoint"].(string)] = true
 		p := m["pricing"].(map[string]any)
 		methods[p["method"].(string)] = true
-		if p["cost_per_image_grid"] != nil {
-			grid++
-		}
-		if p["cost_per_second_by_resolution"] != nil {
-			byRes++
-		}
-		if p["cost_per_second_high_res"] != nil {
-			highRes++
-		}
-		if p["cost_per_second_with_audio"] != nil {
-			audio++
-		}
-		if m["showcase"] != nil {
-			showcase++
-		}
-		if m["request_schema"] != nil {
-			schemas++
-		}
-		if m["context_length"] != nil {
-			ctxLen++
-		}
+		countPresent(present, map[string]any{
+			"grid": p["cost_per_image_grid"], "byRes": p["cost_per_second_by_resolution"],
+			"highRes": p["cost_per_second_high_res"], "audio": p["cost_per_second_with_audio"],
+			"showcase": m["showcase"], "schemas": m["request_schema"], "context_length": m["context_length"],
+		})
 	}
 	if len(endpoints) != 3 || len(methods) != 4 {
 		t.Errorf("endpoints %v, methods %v", endpoints, methods)
 	}
-	if grid == 0 || byRes == 0 || highRes == 0 || audio == 0 || showcase != 1 || schemas < 5 || ctxLen < 3 {
-		t.Errorf("grid %d byRes %d highRes %d audio %d showcase %d schemas %d context_length %d", grid, byRes, highRes, audio, showcase, schemas, ctxLen)
+	if present["grid"] == 0 || present["byRes"] == 0 || present["highRes"] == 0 || present["audio"] == 0 ||
+		present["showcase"] != 1 || present["schemas"] < 5 || present["context_length"] < 3 {
+		t.Errorf("models with each field: %v", present)
 	}
 	img := h.get(t, "gpt-image-1", false)["pricing"].(map[string]any)["cost_per_image_grid"].(map[string]any)
 	if img["high"].(map[string]any)["4K"] != 1.47 || img["low"].(map[string]any)["1K"] != 0.011 {
