@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -27,9 +25,7 @@ import (
 func TestAccModelActivation_interruptedWait(t *testing.T) {
 	const model = "acc-custom-6"
 	var (
-		current   atomic.Pointer[tfprotov6.ProviderServer]
 		armed     atomic.Bool
-		fired     atomic.Bool
 		mu        sync.Mutex
 		activated bool
 		rec       rpcRecorder
@@ -45,14 +41,11 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			// The first status poll after the activate request: press Ctrl-C.
 			if activated && armed.Load() && r.Method == "GET" && strings.Contains(r.RawQuery, "deployment_status=live") {
 				armed.Store(false)
-				pressCtrlC(&current, &fired)
+				rec.pressCtrlC()
 			}
 		}
 	})
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		current.Store(&s)
-		return rec.wrap(s)
-	})
+	factories := env.wrappedFactories(rec.wrap)
 	start := env.clock.Now()
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
@@ -65,7 +58,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			ExpectNonEmptyPlan: true,
 			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("deploying")},
 			Check: func(*terraform.State) error {
-				if !fired.Load() {
+				if rec.count("StopProvider") == 0 {
 					return fmt.Errorf("the interrupt never fired")
 				}
 				// The wait was interrupted during its first poll: it must not
@@ -99,18 +92,6 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 	})
 }
 
-// pressCtrlC does to the provider serving the current command what Ctrl-C
-// does: Terraform sends it StopProvider. fired records that it happened.
-func pressCtrlC(current *atomic.Pointer[tfprotov6.ProviderServer], fired *atomic.Bool) {
-	s := current.Load()
-	if s == nil {
-		return
-	}
-	if _, err := (*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err == nil {
-		fired.Store(true)
-	}
-}
-
 // deploymentIs checks the deployments the interrupted apply recorded.
 func deploymentIs(status string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
@@ -135,15 +116,10 @@ var finishesInPlace = resource.ConfigPlanChecks{
 func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 	const model = "acc-custom-7"
 	var (
-		current atomic.Pointer[tfprotov6.ProviderServer]
-		fired   atomic.Bool
-		rec     rpcRecorder
+		rec rpcRecorder
 	)
 	env := newTestEnv(t)
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		current.Store(&s)
-		return rec.wrap(s)
-	})
+	factories := env.wrappedFactories(rec.wrap)
 	activatePath := oxensim.ModelsPath + "/" + model + "/activate"
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
@@ -156,7 +132,7 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 				env.sim.InjectHold(oxensim.Hold{
 					Match:  func(r oxensim.Request) bool { return r.Method == "POST" && r.Path == activatePath },
 					Max:    10 * time.Second,
-					OnHold: func(oxensim.Request) { pressCtrlC(&current, &fired) },
+					OnHold: func(oxensim.Request) { rec.pressCtrlC() },
 				})
 			},
 			Config: cfg,
@@ -164,7 +140,7 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 			ExpectNonEmptyPlan: true,
 			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("inactive")},
 			Check: func(*terraform.State) error {
-				if !fired.Load() {
+				if rec.count("StopProvider") == 0 {
 					return fmt.Errorf("the interrupt never fired")
 				}
 				for _, r := range env.sim.Requests() {
@@ -205,22 +181,15 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 // the next apply activates the model with one request.
 func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 	const model = "acc-custom-8"
-	var (
-		current atomic.Pointer[tfprotov6.ProviderServer]
-		fired   atomic.Bool
-	)
 	env := newTestEnv(t)
 	// Apply's first read of the deployment is held, and Ctrl-C pressed the
 	// moment it arrives.
 	hold := overlappingLiveReads(model)
 	hold.Together, hold.Max = 0, 10*time.Second
-	hold.OnHold = func(oxensim.Request) { pressCtrlC(&current, &fired) }
 	var rec rpcRecorder
+	hold.OnHold = func(oxensim.Request) { rec.pressCtrlC() }
 	rec.runBefore("ApplyResourceChange", meeting(1, func() { env.sim.InjectHold(hold) }))
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		current.Store(&s)
-		return rec.wrap(s)
-	})
+	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
@@ -229,7 +198,7 @@ func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
 		}, {
 			PreConfig: func() {
-				if !fired.Load() {
+				if rec.count("StopProvider") == 0 {
 					t.Fatal("the interrupt never fired")
 				}
 				if n := env.sim.CountRequests("POST", "/"); n != 0 {

@@ -31,9 +31,10 @@ import (
 //	var rec rpcRecorder
 //	factories := env.wrappedFactories(rec.wrap)
 type rpcRecorder struct {
-	mu     sync.Mutex
-	calls  []rpcCall
-	before map[string]func()
+	mu      sync.Mutex
+	calls   []rpcCall
+	before  map[string]func()
+	serving tfprotov6.ProviderServer // the last server wrapped
 }
 
 // rpcCall is one RPC the provider answered. req and resp are the
@@ -47,7 +48,21 @@ type rpcCall struct {
 
 // wrap serves s with its RPCs recorded; pass it to env.wrappedFactories.
 func (r *rpcRecorder) wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-	return recordedServer{ProviderServer: s, rec: r}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.serving = recordedServer{ProviderServer: s, rec: r}
+	return r.serving
+}
+
+// pressCtrlC does what Ctrl-C does to the provider serving the current
+// command: Terraform sends it StopProvider, which is recorded like any RPC.
+func (r *rpcRecorder) pressCtrlC() {
+	r.mu.Lock()
+	s := r.serving
+	r.mu.Unlock()
+	if s != nil {
+		_, _ = s.StopProvider(context.Background(), &tfprotov6.StopProviderRequest{})
+	}
 }
 
 // runBefore calls hook as each rpc begins, before the provider sees it:
@@ -449,4 +464,10 @@ func overlappingLiveReads(modelID string) oxensim.Hold {
 func (e *testEnv) test(steps ...resource.TestStep) {
 	e.t.Helper()
 	resource.ParallelTest(e.t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+}
+
+// lookup is the configuration of an oxen_model data source, name, that
+// reads the model id.
+func lookup(name, id string) string {
+	return fmt.Sprintf("data \"oxen_model\" %q {\n  id = %q\n}\n", name, id)
 }

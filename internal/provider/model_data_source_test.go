@@ -27,10 +27,7 @@ func TestAccModelDataSource_tokenModel(t *testing.T) {
 		}
 		return path
 	}
-	cfg := env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
+	cfg := env.config(lookup("sonnet", "claude-sonnet-4-6") + `
 output "raw_owner" {
   value = jsondecode(data.oxen_model.sonnet.raw_json).owned_by
 }
@@ -81,11 +78,7 @@ output "raw_owner" {
 func TestAccModelDataSource_notFound(t *testing.T) {
 	env := newTestEnv(t)
 	env.test(resource.TestStep{
-		Config: env.config(`
-data "oxen_model" "missing" {
-  id = "no-such-model"
-}
-`),
+		Config:      env.config(lookup("missing", "no-such-model")),
 		ExpectError: wrapped(`Could not read model "no-such-model" .* 404 Not Found: Model not found: no-such-model (request id req_`),
 	})
 }
@@ -93,11 +86,7 @@ data "oxen_model" "missing" {
 func TestAccModelDataSource_wrongKey(t *testing.T) {
 	env := newTestEnv(t)
 	env.test(resource.TestStep{
-		Config: env.configWithKey("sk-wrong-key-123", `
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-`),
+		Config:      env.configWithKey("sk-wrong-key-123", lookup("sonnet", "claude-sonnet-4-6")),
 		ExpectError: wrapped(`401 Unauthorized: Invalid or missing API key .* The API key was rejected. Check that OXEN_API_KEY`),
 	})
 }
@@ -106,21 +95,13 @@ func TestAccModelDataSource_customModelWithoutKey(t *testing.T) {
 	env := newTestEnv(t)
 	env.test(resource.TestStep{
 		// Base models are public: no key needed.
-		Config: env.configWithKey("", `
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-`),
+		Config: env.configWithKey("", lookup("sonnet", "claude-sonnet-4-6")),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.oxen_model.sonnet", tfjsonpath.New("owned_by"), knownvalue.StringExact("oxen")),
 		},
 	}, resource.TestStep{
 		// A custom model is private to its owner; the error says how to fix it.
-		Config: env.configWithKey("", `
-data "oxen_model" "custom" {
-  id = "my-custom-model"
-}
-`),
+		Config:      env.configWithKey("", lookup("custom", "my-custom-model")),
 		ExpectError: wrapped(`Model not found: my-custom-model .* Custom models are visible only to their owner: if this is one, set OXEN_API_KEY.`),
 	})
 }
@@ -153,10 +134,7 @@ data "oxen_model" "custom" {
 func TestAccModelDataSource_imageModelGridAndSchema(t *testing.T) {
 	env := newTestEnv(t)
 	addr := "data.oxen_model.img"
-	cfg := env.config(`
-data "oxen_model" "img" {
-  id = "gpt-image-1"
-}
+	cfg := env.config(lookup("img", "gpt-image-1") + `
 output "qualities" {
   value = jsondecode(data.oxen_model.img.request_schema).properties.quality.enum
 }
@@ -196,14 +174,7 @@ output "high_4k" {
 func TestAccModelDataSource_videoAndFineTuning(t *testing.T) {
 	env := newTestEnv(t)
 	env.test(resource.TestStep{
-		Config: env.config(`
-data "oxen_model" "video" {
-  id = "seedance-1-pro"
-}
-data "oxen_model" "flux" {
-  id = "flux-2-dev"
-}
-`),
+		Config: env.config(lookup("video", "seedance-1-pro") + lookup("flux", "flux-2-dev")),
 		ConfigStateChecks: []statecheck.StateCheck{
 			statecheck.ExpectKnownValue("data.oxen_model.video", tfjsonpath.New("pricing").AtMapKey("cost_per_second_by_resolution"),
 				knownvalue.MapExact(map[string]knownvalue.Check{
