@@ -75,6 +75,17 @@ func (e *testEnv) wrappedFactories(wrap func(tfprotov6.ProviderServer) tfprotov6
 	return factories
 }
 
+// planIsEmpty is the step that plans cfg again after it was applied and
+// expects no change: data sources must not produce diffs on their own.
+func planIsEmpty(cfg string) resource.TestStep {
+	return resource.TestStep{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+	}
+}
+
 // config returns a provider block pointed at the simulator, followed by body.
 func (e *testEnv) config(body string) string {
 	return e.configWithKey(testAPIKey, body)
@@ -106,15 +117,4 @@ func TestMain(m *testing.M) {
 		_ = os.RemoveAll(builtProviderDir)
 	}
 	os.Exit(code)
-}
-
-// planIsEmpty is the step that plans cfg again after it was applied and
-// expects no change: data sources must not produce diffs on their own.
-func planIsEmpty(cfg string) resource.TestStep {
-	return resource.TestStep{
-		Config: cfg,
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-		},
-	}
 }
