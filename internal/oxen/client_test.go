@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,10 +17,7 @@ import (
 )
 
 func TestGetModelDecodesFullModel(t *testing.T) {
-	full, err := os.ReadFile("testdata/full_model.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	full := fullModel(t)
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, string(full))
 	})

@@ -3,7 +3,6 @@ package oxen
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"unicode"
@@ -11,10 +10,7 @@ import (
 )
 
 func FuzzDecodeModel(f *testing.F) {
-	full, err := os.ReadFile("testdata/full_model.json")
-	if err != nil {
-		f.Fatal(err)
-	}
+	full := fullModel(f)
 	for _, seed := range []string{
 		string(full),
 		minimalModel,

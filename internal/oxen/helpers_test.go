@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,3 +77,26 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 const notFoundBody = `{"error":{"type":"resource_not_found","title":"Not found","detail":"Model not found: bad"},"status":"error","status_message":"resource_not_found"}`
 
 const minimalModel = `{"id":"m1","object":"model","created":1,"owned_by":"oxen"}`
+
+// readAfter reads model m1 through c, a client of f, and fails unless the
+// read succeeds after exactly attempts requests.
+func readAfter(t *testing.T, c *Client, f *fake, attempts int32) {
+	t.Helper()
+	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
+		t.Fatalf("GetModel: %v", err)
+	}
+	if n := f.hits.Load(); n != attempts {
+		t.Errorf("attempts = %d, want %d", n, attempts)
+	}
+}
+
+// fullModel is testdata/full_model.json: a model with every field the API
+// documents.
+func fullModel(t testing.TB) []byte {
+	t.Helper()
+	full, err := os.ReadFile("testdata/full_model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return full
+}

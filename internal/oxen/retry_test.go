@@ -169,12 +169,7 @@ func TestNetworkErrorsRetried(t *testing.T) {
 		ok,
 	))
 	c, _ := newTestClient(t, f)
-	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
-		t.Fatalf("GetModel: %v", err)
-	}
-	if f.hits.Load() != 3 {
-		t.Errorf("attempts = %d, want 3", f.hits.Load())
-	}
+	readAfter(t, c, f, 3)
 }
 
 func TestBodyCutMidwayRetried(t *testing.T) {
@@ -189,12 +184,7 @@ func TestBodyCutMidwayRetried(t *testing.T) {
 		ok,
 	))
 	c, _ := newTestClient(t, f)
-	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
-		t.Fatalf("GetModel: %v", err)
-	}
-	if f.hits.Load() != 2 {
-		t.Errorf("attempts = %d, want 2", f.hits.Load())
-	}
+	readAfter(t, c, f, 2)
 }
 
 // closedPort returns an address where nothing listens: a port that was
@@ -237,12 +227,7 @@ func TestPerAttemptTimeoutRetried(t *testing.T) {
 		ok,
 	))
 	c, _ := newTestClient(t, f, func(c *Config) { c.RequestTimeout = 50 * time.Millisecond })
-	if _, err := c.GetModel(context.Background(), "m1", GetOptions{}); err != nil {
-		t.Fatalf("GetModel: %v", err)
-	}
-	if f.hits.Load() != 2 {
-		t.Errorf("attempts = %d, want 2", f.hits.Load())
-	}
+	readAfter(t, c, f, 2)
 
 	f2 := newFake(t, func(w http.ResponseWriter, r *http.Request) { <-release })
 	// Registered after the servers, so it runs before their Close waits for

@@ -9,57 +9,46 @@ import (
 )
 
 func TestParseBaseURL(t *testing.T) {
-	ok := map[string]string{
-		"https://hub.oxen.ai":            "https://hub.oxen.ai",
-		"https://hub.oxen.ai/":           "https://hub.oxen.ai",
-		"  https://hub.oxen.ai//  ":      "https://hub.oxen.ai",
-		"http://localhost:8080":          "http://localhost:8080",
-		"https://proxy.example/oxen":     "https://proxy.example/oxen",
-		"https://proxy.example/oxen/":    "https://proxy.example/oxen",
-		"HTTPS://Proxy.Example/a/b%2Fc/": "https://Proxy.Example/a/b%2Fc",
-		"http://[::1]:9000/x":            "http://[::1]:9000/x",
-	}
-	for in, want := range ok {
+	// Each input parses to url, or fails with an error containing err.
+	for in, want := range map[string]struct{ url, err string }{
+		"https://hub.oxen.ai":            {url: "https://hub.oxen.ai"},
+		"https://hub.oxen.ai/":           {url: "https://hub.oxen.ai"},
+		"  https://hub.oxen.ai//  ":      {url: "https://hub.oxen.ai"},
+		"http://localhost:8080":          {url: "http://localhost:8080"},
+		"https://proxy.example/oxen":     {url: "https://proxy.example/oxen"},
+		"https://proxy.example/oxen/":    {url: "https://proxy.example/oxen"},
+		"HTTPS://Proxy.Example/a/b%2Fc/": {url: "https://Proxy.Example/a/b%2Fc"},
+		"http://[::1]:9000/x":            {url: "http://[::1]:9000/x"},
+		"":                               {err: "empty"},
+		"   ":                            {err: "empty"},
+		"hub.oxen.ai":                    {err: "no scheme"},
+		"/api":                           {err: "no scheme"},
+		"ftp://hub.oxen.ai":              {err: `scheme "ftp"`},
+		"localhost:8080":                 {err: `scheme "localhost"`},
+		"https://":                       {err: "no host"},
+		"https:hub.oxen.ai":              {err: "no host"},
+		"https://:8080":                  {err: "no host"},
+		"https://hub.oxen.ai?x=1":        {err: "must not contain a query"},
+		"https://hub.oxen.ai/?":          {err: "must not contain a query"},
+		"https://hub.oxen.ai#frag":       {err: "must not contain a fragment"},
+		"https://hub.oxen.ai#":           {err: "must not contain a fragment"},
+		"https://user:pw@hub.oxen.ai":    {err: "must not contain user info"},
+		"http://hub.oxen.ai/%zz":         {err: "not a valid URL"},
+		"https://hub oxen.ai":            {err: "not a valid URL"},
+	} {
 		u, err := ParseBaseURL(in)
-		if err != nil {
+		switch {
+		case want.err == "" && err != nil:
 			t.Errorf("ParseBaseURL(%q): %v", in, err)
-			continue
-		}
-		if u.String() != want {
-			t.Errorf("ParseBaseURL(%q) = %q, want %q", in, u, want)
-		}
-	}
-
-	bad := map[string]string{
-		"":                            "empty",
-		"   ":                         "empty",
-		"hub.oxen.ai":                 "no scheme",
-		"/api":                        "no scheme",
-		"ftp://hub.oxen.ai":           `scheme "ftp"`,
-		"localhost:8080":              `scheme "localhost"`,
-		"https://":                    "no host",
-		"https:hub.oxen.ai":           "no host",
-		"https://:8080":               "no host",
-		"https://hub.oxen.ai?x=1":     "must not contain a query",
-		"https://hub.oxen.ai/?":       "must not contain a query",
-		"https://hub.oxen.ai#frag":    "must not contain a fragment",
-		"https://hub.oxen.ai#":        "must not contain a fragment",
-		"https://user:pw@hub.oxen.ai": "must not contain user info",
-		"http://hub.oxen.ai/%zz":      "not a valid URL",
-		"https://hub oxen.ai":         "not a valid URL",
-	}
-	for in, want := range bad {
-		u, err := ParseBaseURL(in)
-		if err == nil {
+		case want.err == "" && u.String() != want.url:
+			t.Errorf("ParseBaseURL(%q) = %q, want %q", in, u, want.url)
+		case want.err == "":
+		case err == nil:
 			t.Errorf("ParseBaseURL(%q) = %q, want an error", in, u)
-			continue
-		}
-		msg := err.Error()
-		if !strings.Contains(msg, want) || !strings.Contains(msg, `"https://hub.oxen.ai"`) {
-			t.Errorf("ParseBaseURL(%q) error %q lacks %q or the example", in, msg, want)
-		}
-		if strings.Contains(msg, "pw") {
-			t.Errorf("ParseBaseURL(%q) error leaks the password: %q", in, msg)
+		case !strings.Contains(err.Error(), want.err) || !strings.Contains(err.Error(), `"https://hub.oxen.ai"`):
+			t.Errorf("ParseBaseURL(%q) error %q lacks %q or the example", in, err, want.err)
+		case strings.Contains(err.Error(), "pw"):
+			t.Errorf("ParseBaseURL(%q) error leaks the password: %q", in, err)
 		}
 	}
 }

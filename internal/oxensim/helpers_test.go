@@ -176,3 +176,13 @@ func assertIDs(t *testing.T, what string, got, want []string) {
 		t.Errorf("%s: ids = %v, want %v", what, sorted(got), sorted(want))
 	}
 }
+
+// countPresent counts, for each of fields a model has and not null, one
+// more model with it.
+func countPresent(counts map[string]int, fields map[string]any) {
+	for name, value := range fields {
+		if value != nil {
+			counts[name]++
+		}
+	}
+}

@@ -107,39 +107,24 @@ func TestSeedCatalog(t *testing.T) {
 	}
 	// Every endpoint kind and pricing method is represented.
 	endpoints, methods := map[string]bool{}, map[string]bool{}
-	var grid, byRes, highRes, audio, showcase, schemas, ctxLen int
+	present := map[string]int{} // how many models have each field, not null
 	for _, id := range seedBaseIDs {
 		m := h.get(t, id, false)
 		endpoints[m["endpoint"].(string)] = true
 		p := m["pricing"].(map[string]any)
 		methods[p["method"].(string)] = true
-		if p["cost_per_image_grid"] != nil {
-			grid++
-		}
-		if p["cost_per_second_by_resolution"] != nil {
-			byRes++
-		}
-		if p["cost_per_second_high_res"] != nil {
-			highRes++
-		}
-		if p["cost_per_second_with_audio"] != nil {
-			audio++
-		}
-		if m["showcase"] != nil {
-			showcase++
-		}
-		if m["request_schema"] != nil {
-			schemas++
-		}
-		if m["context_length"] != nil {
-			ctxLen++
-		}
+		countPresent(present, map[string]any{
+			"grid": p["cost_per_image_grid"], "byRes": p["cost_per_second_by_resolution"],
+			"highRes": p["cost_per_second_high_res"], "audio": p["cost_per_second_with_audio"],
+			"showcase": m["showcase"], "schemas": m["request_schema"], "context_length": m["context_length"],
+		})
 	}
 	if len(endpoints) != 3 || len(methods) != 4 {
 		t.Errorf("endpoints %v, methods %v", endpoints, methods)
 	}
-	if grid == 0 || byRes == 0 || highRes == 0 || audio == 0 || showcase != 1 || schemas < 5 || ctxLen < 3 {
-		t.Errorf("grid %d byRes %d highRes %d audio %d showcase %d schemas %d context_length %d", grid, byRes, highRes, audio, showcase, schemas, ctxLen)
+	if present["grid"] == 0 || present["byRes"] == 0 || present["highRes"] == 0 || present["audio"] == 0 ||
+		present["showcase"] != 1 || present["schemas"] < 5 || present["context_length"] < 3 {
+		t.Errorf("models with each field: %v", present)
 	}
 	img := h.get(t, "gpt-image-1", false)["pricing"].(map[string]any)["cost_per_image_grid"].(map[string]any)
 	if img["high"].(map[string]any)["4K"] != 1.47 || img["low"].(map[string]any)["1K"] != 0.011 {
@@ -304,65 +289,50 @@ func TestNotFoundAndRoutes(t *testing.T) {
 
 func TestActivateAndDeactivateOverTime(t *testing.T) {
 	h := newHarness(t, Options{DeployDuration: 2 * time.Minute, DeactivateDuration: 30 * time.Second})
-	step := func(what, id string, live bool, want string) {
+	// answers sends action (activate or deactivate) for model, or reads its
+	// live status when action is "", and wants the deployment's status.
+	answers := func(model, action, want string) {
 		t.Helper()
-		if got := statusOf(t, h.get(t, id, live)); got != want {
-			t.Fatalf("%s: %s status %q, want %q", what, id, got, want)
+		got := ""
+		if action == "" {
+			got = statusOf(t, h.get(t, model, true))
+		} else {
+			got = statusOf(t, h.post(t, model, action))
+		}
+		if got != want {
+			t.Fatalf("%s %s: status %q, want %q", action, model, got, want)
 		}
 	}
-	const id = "my-custom-model"
-	if got := statusOf(t, h.post(t, id, "activate")); got != "deploying" {
-		t.Fatalf("activate answered %q", got)
+	// Each row first lets wait pass on the hub's clock.
+	for _, r := range []struct {
+		wait                 time.Duration
+		model, action, wants string
+	}{
+		{0, "my-custom-model", "activate", "deploying"},
+		{119 * time.Second, "my-custom-model", "", "deploying"}, // just before deploy time
+		{0, "my-custom-model", "activate", "deploying"},         // activating again does not restart the deploy
+		{time.Second, "my-custom-model", "", "active"},          // at deploy time
+		{0, "my-custom-model", "activate", "active"},
+		{time.Hour, "my-custom-model", "", "active"},
+		{0, "my-custom-model", "deactivate", "deactivating"},
+		{29 * time.Second, "my-custom-model", "", "deactivating"}, // just before deactivate time
+		{0, "my-custom-model", "deactivate", "deactivating"},
+		{time.Second, "my-custom-model", "", "inactive"}, // at deactivate time
+		{0, "my-custom-model", "deactivate", "inactive"},
+		// Reversals: deactivate while deploying, activate while deactivating.
+		{0, "acc-custom-1", "activate", "deploying"},
+		{time.Minute, "acc-custom-1", "deactivate", "deactivating"},
+		{10 * time.Second, "acc-custom-1", "activate", "deploying"},
+		{2 * time.Minute, "acc-custom-1", "", "active"},
+		// An errored deployment can be activated again.
+		{0, "broken-ft", "activate", "deploying"},
+	} {
+		h.clock.Advance(r.wait)
+		answers(r.model, r.action, r.wants)
 	}
-	h.clock.Advance(119 * time.Second)
-	step("just before deploy time", id, true, "deploying")
-	// Activating again while deploying does not restart the deploy.
-	if got := statusOf(t, h.post(t, id, "activate")); got != "deploying" {
-		t.Fatalf("second activate answered %q", got)
-	}
-	h.clock.Advance(time.Second)
-	step("at deploy time", id, true, "active")
-	if got := statusOf(t, h.post(t, id, "activate")); got != "active" {
-		t.Fatalf("activate of an active model answered %q", got)
-	}
-	h.clock.Advance(time.Hour)
-	step("an hour later", id, true, "active")
-
-	if got := statusOf(t, h.post(t, id, "deactivate")); got != "deactivating" {
-		t.Fatalf("deactivate answered %q", got)
-	}
-	h.clock.Advance(29 * time.Second)
-	step("just before deactivate time", id, true, "deactivating")
-	if got := statusOf(t, h.post(t, id, "deactivate")); got != "deactivating" {
-		t.Fatalf("second deactivate answered %q", got)
-	}
-	h.clock.Advance(time.Second)
-	step("at deactivate time", id, true, "inactive")
-	if got := statusOf(t, h.post(t, id, "deactivate")); got != "inactive" {
-		t.Fatalf("deactivate of an inactive model answered %q", got)
-	}
-
-	// Reversals: deactivate while deploying, activate while deactivating.
-	h.post(t, "acc-custom-1", "activate")
-	h.clock.Advance(time.Minute)
-	if got := statusOf(t, h.post(t, "acc-custom-1", "deactivate")); got != "deactivating" {
-		t.Errorf("deactivate while deploying: %q", got)
-	}
-	h.clock.Advance(10 * time.Second)
-	if got := statusOf(t, h.post(t, "acc-custom-1", "activate")); got != "deploying" {
-		t.Errorf("activate while deactivating: %q", got)
-	}
-	h.clock.Advance(2 * time.Minute)
-	step("after re-activation", "acc-custom-1", true, "active")
-
-	// An errored deployment can be activated again, or deactivated.
-	if got := statusOf(t, h.post(t, "broken-ft", "activate")); got != "deploying" {
-		t.Errorf("activate from error: %q", got)
-	}
+	// Or deactivated.
 	_ = h.sim.SetStatus("broken-ft", "error")
-	if got := statusOf(t, h.post(t, "broken-ft", "deactivate")); got != "deactivating" {
-		t.Errorf("deactivate from error: %q", got)
-	}
+	answers("broken-ft", "deactivate", "deactivating")
 	// The seed's deactivating model finishes on its own.
 	h.clock.Advance(30 * time.Second)
 	if s, _ := h.sim.Status("catalog-writer-ft"); s != "inactive" {
@@ -370,12 +340,8 @@ func TestActivateAndDeactivateOverTime(t *testing.T) {
 	}
 	// A model never deployed lists no deployment; deactivating it leaves it
 	// so, and activating it starts its first deployment.
-	if got := statusOf(t, h.post(t, "never-deployed-ft", "deactivate")); got != "" {
-		t.Errorf("deactivate of a never deployed model: %q, want no deployment", got)
-	}
-	if got := statusOf(t, h.post(t, "never-deployed-ft", "activate")); got != "deploying" {
-		t.Errorf("activate of a never deployed model: %q", got)
-	}
+	answers("never-deployed-ft", "deactivate", "")
+	answers("never-deployed-ft", "activate", "deploying")
 	// Activation by UUID works like activation by id.
 	u, _ := h.sim.UUID("acc-custom-2")
 	if got := statusOf(t, h.post(t, u, "activate")); got != "deploying" {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -27,12 +25,10 @@ import (
 func TestAccModelActivation_interruptedWait(t *testing.T) {
 	const model = "acc-custom-6"
 	var (
-		current   atomic.Pointer[tfprotov6.ProviderServer]
 		armed     atomic.Bool
-		fired     atomic.Bool
 		mu        sync.Mutex
 		activated bool
-		diags     diagLog
+		rec       rpcRecorder
 	)
 	env := newTestEnv(t, func(o *oxensim.Options) {
 		o.OnRequest = func(r oxensim.Request) {
@@ -45,14 +41,11 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			// The first status poll after the activate request: press Ctrl-C.
 			if activated && armed.Load() && r.Method == "GET" && strings.Contains(r.RawQuery, "deployment_status=live") {
 				armed.Store(false)
-				pressCtrlC(&current, &fired)
+				rec.pressCtrlC()
 			}
 		}
 	})
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		current.Store(&s)
-		return diags.wrap(s)
-	})
+	factories := env.wrappedFactories(rec.wrap)
 	start := env.clock.Now()
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
@@ -65,7 +58,7 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 			ExpectNonEmptyPlan: true,
 			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("deploying")},
 			Check: func(*terraform.State) error {
-				if !fired.Load() {
+				if rec.count("StopProvider") == 0 {
 					return fmt.Errorf("the interrupt never fired")
 				}
 				// The wait was interrupted during its first poll: it must not
@@ -76,10 +69,10 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 				if waited := env.clock.Now().Sub(start); waited != 0 {
 					return fmt.Errorf("the interrupted wait went on for %s, want 0", waited)
 				}
-				return expectWarning(&diags, `Stopped waiting for model "acc-custom-6"`,
+				return expectDiags(&rec, "ApplyResourceChange", wantWarning(`Stopped waiting for model "acc-custom-6"`,
 					`The hub accepted the activate request; the wait was then interrupted with the deployment in status `+
 						`"deploying", on its way to "active". The model stays in state; the next plan shows its real status, `+
-						`and the next apply waits for it to reach "active" without sending another activate request while it is still on its way.`)
+						`and the next apply waits for it to reach "active" without sending another activate request while it is still on its way.`))(nil)
 			},
 		}, {
 			Config: cfg,
@@ -99,18 +92,6 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 	})
 }
 
-// pressCtrlC does to the provider serving the current command what Ctrl-C
-// does: Terraform sends it StopProvider. fired records that it happened.
-func pressCtrlC(current *atomic.Pointer[tfprotov6.ProviderServer], fired *atomic.Bool) {
-	s := current.Load()
-	if s == nil {
-		return
-	}
-	if _, err := (*s).StopProvider(context.Background(), &tfprotov6.StopProviderRequest{}); err == nil {
-		fired.Store(true)
-	}
-}
-
 // deploymentIs checks the deployments the interrupted apply recorded.
 func deploymentIs(status string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
@@ -127,19 +108,6 @@ var finishesInPlace = resource.ConfigPlanChecks{
 	},
 }
 
-// expectWarning checks that apply returned exactly one diagnostic: a
-// warning with these words.
-func expectWarning(diags *diagLog, summary, detail string) error {
-	d, err := diags.only("ApplyResourceChange")
-	if err != nil {
-		return err
-	}
-	if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != summary || d.Detail != detail {
-		return fmt.Errorf("apply said:\n%s\nwant the warning:\n%s: %s", d, summary, detail)
-	}
-	return nil
-}
-
 // TestAccModelActivation_interruptedActivateRequest presses Ctrl-C while
 // the activate request itself is on its way, before the hub has answered.
 // The warning must not promise that the next apply only waits: the hub may
@@ -148,15 +116,10 @@ func expectWarning(diags *diagLog, summary, detail string) error {
 func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 	const model = "acc-custom-7"
 	var (
-		current atomic.Pointer[tfprotov6.ProviderServer]
-		fired   atomic.Bool
-		diags   diagLog
+		rec rpcRecorder
 	)
 	env := newTestEnv(t)
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		current.Store(&s)
-		return diags.wrap(s)
-	})
+	factories := env.wrappedFactories(rec.wrap)
 	activatePath := oxensim.ModelsPath + "/" + model + "/activate"
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
@@ -169,7 +132,7 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 				env.sim.InjectHold(oxensim.Hold{
 					Match:  func(r oxensim.Request) bool { return r.Method == "POST" && r.Path == activatePath },
 					Max:    10 * time.Second,
-					OnHold: func(oxensim.Request) { pressCtrlC(&current, &fired) },
+					OnHold: func(oxensim.Request) { rec.pressCtrlC() },
 				})
 			},
 			Config: cfg,
@@ -177,7 +140,7 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 			ExpectNonEmptyPlan: true,
 			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("inactive")},
 			Check: func(*terraform.State) error {
-				if !fired.Load() {
+				if rec.count("StopProvider") == 0 {
 					return fmt.Errorf("the interrupt never fired")
 				}
 				for _, r := range env.sim.Requests() {
@@ -188,11 +151,11 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 				if st, _ := env.sim.Status(model); st != "inactive" {
 					return fmt.Errorf("the hub has the deployment %q, want it untouched (inactive)", st)
 				}
-				return expectWarning(&diags, `Interrupted while asking to activate model "acc-custom-7"`,
+				return expectDiags(&rec, "ApplyResourceChange", wantWarning(`Interrupted while asking to activate model "acc-custom-7"`,
 					`Apply was interrupted while the activate request was in flight, so it is not known whether the hub `+
 						`received it. The deployment was last seen in status "inactive", before the request. The model stays in state; `+
 						`the next plan shows its real status, and the next apply sends activate again unless the deployment is `+
-						`by then "deploying" or "active".`)
+						`by then "deploying" or "active".`))(nil)
 			},
 		}, {
 			PreConfig:         func() { env.sim.ResetRequests() },
@@ -218,21 +181,15 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 // the next apply activates the model with one request.
 func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 	const model = "acc-custom-8"
-	var (
-		current atomic.Pointer[tfprotov6.ProviderServer]
-		fired   atomic.Bool
-	)
 	env := newTestEnv(t)
 	// Apply's first read of the deployment is held, and Ctrl-C pressed the
 	// moment it arrives.
 	hold := overlappingLiveReads(model)
 	hold.Together, hold.Max = 0, 10*time.Second
-	hold.OnHold = func(oxensim.Request) { pressCtrlC(&current, &fired) }
-	arm := meeting(1, func() { env.sim.InjectHold(hold) })
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		current.Store(&s)
-		return &beforeApply{ProviderServer: s, hook: arm}
-	})
+	var rec rpcRecorder
+	hold.OnHold = func(oxensim.Request) { rec.pressCtrlC() }
+	rec.runBefore("ApplyResourceChange", meeting(1, func() { env.sim.InjectHold(hold) }))
+	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
@@ -241,7 +198,7 @@ func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
 		}, {
 			PreConfig: func() {
-				if !fired.Load() {
+				if rec.count("StopProvider") == 0 {
 					t.Fatal("the interrupt never fired")
 				}
 				if n := env.sim.CountRequests("POST", "/"); n != 0 {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"os"
 	"regexp"
@@ -431,63 +432,45 @@ func TestEstimateCost_definition(t *testing.T) {
 // reports its own version, which passes this check.
 var functionsSupported = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)}
 
-func TestAccEstimateCost_eachPricingMethod(t *testing.T) {
-	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   functionsSupported,
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-data "oxen_model" "custom" {
-  id = "my-custom-model"
-}
-data "oxen_model" "gpt_image" {
-  id = "gpt-image-1"
-}
-data "oxen_model" "flux" {
-  id = "flux-2-dev"
-}
-data "oxen_model" "seedance" {
-  id = "seedance-1-pro"
-}
-data "oxen_model" "sora" {
-  id = "sora-2-pro"
+// costIs checks that output is exactly the decimal cost.
+func costIs(t *testing.T, output, cost string) statecheck.StateCheck {
+	return statecheck.ExpectKnownOutputValue(output, knownvalue.NumberExact(dec(t, cost)))
 }
 
-output "token" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, {
-    input_tokens  = 1000000
-    output_tokens = 200000
-  })
+// testFunction is env.test for steps that call a provider function.
+func (e *testEnv) testFunction(steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{
+		TerraformVersionChecks:   functionsSupported,
+		ProtoV6ProviderFactories: e.factories(),
+		Steps:                    steps,
+	})
 }
-output "time" {
-  value = provider::oxen::estimate_cost(data.oxen_model.custom.pricing, { seconds = 3600 })
+
+// estimate is the configuration of an output, name, whose value is
+// estimate_cost of pricing (an expression) for usage (an HCL object).
+func estimate(name, pricing, usage string) string {
+	return fmt.Sprintf("output %q {\n  value = provider::oxen::estimate_cost(%s, %s)\n}\n", name, pricing, usage)
 }
-output "per_image_grid" {
-  value = provider::oxen::estimate_cost(data.oxen_model.gpt_image.pricing, {
-    images     = 10
-    quality    = "high"
-    resolution = "4K"
-  })
+
+// costOf is a configuration whose output "cost" is estimate_cost of the
+// model's pricing for usage.
+func costOf(model, usage string) string {
+	return lookup("m", model) + estimate("cost", "data.oxen_model.m.pricing", usage)
 }
-output "per_image_flat" {
-  value = provider::oxen::estimate_cost(data.oxen_model.flux.pricing, { images = 250 })
-}
-output "per_video_by_resolution" {
-  value = provider::oxen::estimate_cost(data.oxen_model.seedance.pricing, {
-    video_seconds = 10
-    resolution    = "720p"
-  })
-}
-output "per_video_high_res" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sora.pricing, {
-    video_seconds = 12
-    high_res      = true
-  })
-}
+
+func TestAccEstimateCost_eachPricingMethod(t *testing.T) {
+	env := newTestEnv(t)
+	env.testFunction(resource.TestStep{
+		Config: env.config(lookup("sonnet", "claude-sonnet-4-6") + lookup("custom", "my-custom-model") +
+			lookup("gpt_image", "gpt-image-1") + lookup("flux", "flux-2-dev") +
+			lookup("seedance", "seedance-1-pro") + lookup("sora", "sora-2-pro") +
+			estimate("token", "data.oxen_model.sonnet.pricing", "{ input_tokens = 1000000, output_tokens = 200000 }") +
+			estimate("time", "data.oxen_model.custom.pricing", "{ seconds = 3600 }") +
+			estimate("per_image_grid", "data.oxen_model.gpt_image.pricing", `{ images = 10, quality = "high", resolution = "4K" }`) +
+			estimate("per_image_flat", "data.oxen_model.flux.pricing", "{ images = 250 }") +
+			estimate("per_video_by_resolution", "data.oxen_model.seedance.pricing", `{ video_seconds = 10, resolution = "720p" }`) +
+			estimate("per_video_high_res", "data.oxen_model.sora.pricing", "{ video_seconds = 12, high_res = true }") + `
 # What a user reads in the plan and in "output": the exact decimal.
 output "per_image_grid_text" {
   value = tostring(provider::oxen::estimate_cost(data.oxen_model.gpt_image.pricing, {
@@ -498,23 +481,16 @@ output "time_text" {
   value = tostring(provider::oxen::estimate_cost(data.oxen_model.custom.pricing, { seconds = 3600 }))
 }
 `),
-			ConfigStateChecks: []statecheck.StateCheck{
-				// 1,000,000 × 0.000003 + 200,000 × 0.000015 = 3 + 3
-				statecheck.ExpectKnownOutputValue("token", knownvalue.NumberExact(dec(t, "6"))),
-				// 3,600 × 0.00078
-				statecheck.ExpectKnownOutputValue("time", knownvalue.NumberExact(dec(t, "2.808"))),
-				// 10 × 1.47
-				statecheck.ExpectKnownOutputValue("per_image_grid", knownvalue.NumberExact(dec(t, "14.7"))),
-				// 250 × 0.012
-				statecheck.ExpectKnownOutputValue("per_image_flat", knownvalue.NumberExact(dec(t, "3"))),
-				// 10 × 0.144
-				statecheck.ExpectKnownOutputValue("per_video_by_resolution", knownvalue.NumberExact(dec(t, "1.44"))),
-				// 12 × 0.5
-				statecheck.ExpectKnownOutputValue("per_video_high_res", knownvalue.NumberExact(dec(t, "6"))),
-				statecheck.ExpectKnownOutputValue("per_image_grid_text", knownvalue.StringExact("14.7")),
-				statecheck.ExpectKnownOutputValue("time_text", knownvalue.StringExact("2.808")),
-			},
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			costIs(t, "token", "6"),                      // 1,000,000 × 0.000003 + 200,000 × 0.000015 = 3 + 3
+			costIs(t, "time", "2.808"),                   // 3,600 × 0.00078
+			costIs(t, "per_image_grid", "14.7"),          // 10 × 1.47
+			costIs(t, "per_image_flat", "3"),             // 250 × 0.012
+			costIs(t, "per_video_by_resolution", "1.44"), // 10 × 0.144
+			costIs(t, "per_video_high_res", "6"),         // 12 × 0.5
+			statecheck.ExpectKnownOutputValue("per_image_grid_text", knownvalue.StringExact("14.7")),
+			statecheck.ExpectKnownOutputValue("time_text", knownvalue.StringExact("2.808")),
+		},
 	})
 }
 
@@ -531,23 +507,19 @@ func TestAccEstimateCost_documentationExample(t *testing.T) {
 	if strings.Contains(body, `source = "oxen-ai/oxen"`) {
 		t.Fatal("the example's terraform block was not cut")
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   functionsSupported,
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(body),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("monthly_cost_usd", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					// 40,000,000 × 0.000003 + 8,000,000 × 0.000015 = 120 + 120
-					"chat": knownvalue.NumberExact(dec(t, "240")),
-					// 2,000 × 0.042
-					"images": knownvalue.NumberExact(dec(t, "84")),
-					// 600 × 0.08, the flat cost_per_second, as no resolution is named
-					"video": knownvalue.NumberExact(dec(t, "48")),
-				})),
-				statecheck.ExpectKnownOutputValue("monthly_budget_usd", knownvalue.NumberExact(dec(t, "372"))),
-			},
-		}},
+	env.testFunction(resource.TestStep{
+		Config: env.config(body),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("monthly_cost_usd", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				// 40,000,000 × 0.000003 + 8,000,000 × 0.000015 = 120 + 120
+				"chat": knownvalue.NumberExact(dec(t, "240")),
+				// 2,000 × 0.042
+				"images": knownvalue.NumberExact(dec(t, "84")),
+				// 600 × 0.08, the flat cost_per_second, as no resolution is named
+				"video": knownvalue.NumberExact(dec(t, "48")),
+			})),
+			costIs(t, "monthly_budget_usd", "372"),
+		},
 	})
 }
 
@@ -555,14 +527,8 @@ func TestAccEstimateCost_documentationExample(t *testing.T) {
 // plan, and exact once applied.
 func TestAccEstimateCost_unknownUntilApply(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   functionsSupported,
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(`
-data "oxen_model" "seedance" {
-  id = "seedance-1-pro"
-}
+	env.testFunction(resource.TestStep{
+		Config: env.config(lookup("seedance", "seedance-1-pro") + `
 resource "terraform_data" "clip_seconds" {
   input = 2.5
 }
@@ -573,68 +539,34 @@ output "cost" {
   })
 }
 `),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownOutputValue("cost")},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				// 2.5 × 0.096
-				statecheck.ExpectKnownOutputValue("cost", knownvalue.NumberExact(dec(t, "0.24"))),
-			},
-		}},
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownOutputValue("cost")},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			costIs(t, "cost", "0.24"), // 2.5 × 0.096
+		},
 	})
 }
 
 func TestAccEstimateCost_errors(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   functionsSupported,
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(`
-data "oxen_model" "gpt_image" {
-  id = "gpt-image-1"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.gpt_image.pricing, { images = 10 })
-}
-`),
-			ExpectError: wrapped(`this model's image price depends on quality and resolution (cost_per_image_grid): ` +
-				`set usage.quality to one of "low", "medium", "high", and usage.resolution to one of "1K", "2K", "4K".`),
-		}, {
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = 1000, tokens_out = 10 })
-}
-`),
-			ExpectError: wrapped(`usage has the unknown key "tokens_out"; the accepted keys are input_tokens, ` +
-				`output_tokens, seconds, images, video_seconds, high_res, with_audio, resolution, quality.`),
-		}, {
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = -1000 })
-}
-`),
-			ExpectError: wrapped(`usage.input_tokens must not be negative, got -1000.`),
-		}, {
-			// A usage key that asks for a price the model does not publish is
-			// the usage's mistake: Terraform points at the usage argument.
-			Config: env.config(`
-data "oxen_model" "veo" {
-  id = "veo-3-1"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.veo.pricing, { video_seconds = 8, high_res = true })
-}
-`),
-			ExpectError: wrapped(`Invalid value for "usage" parameter: usage.high_res is true, but the pricing has no ` +
-				`cost_per_second_high_res: the model does not publish that price.`),
-		}},
+	env.testFunction(resource.TestStep{
+		Config: env.config(costOf("gpt-image-1", `{ images = 10 }`)),
+		ExpectError: wrapped(`this model's image price depends on quality and resolution (cost_per_image_grid): ` +
+			`set usage.quality to one of "low", "medium", "high", and usage.resolution to one of "1K", "2K", "4K".`),
+	}, resource.TestStep{
+		Config: env.config(costOf("claude-sonnet-4-6", `{ input_tokens = 1000, tokens_out = 10 }`)),
+		ExpectError: wrapped(`usage has the unknown key "tokens_out"; the accepted keys are input_tokens, ` +
+			`output_tokens, seconds, images, video_seconds, high_res, with_audio, resolution, quality.`),
+	}, resource.TestStep{
+		Config:      env.config(costOf("claude-sonnet-4-6", `{ input_tokens = -1000 }`)),
+		ExpectError: wrapped(`usage.input_tokens must not be negative, got -1000.`),
+	}, resource.TestStep{
+		// A usage key that asks for a price the model does not publish is
+		// the usage's mistake: Terraform points at the usage argument.
+		Config: env.config(costOf("veo-3-1", `{ video_seconds = 8, high_res = true }`)),
+		ExpectError: wrapped(`Invalid value for "usage" parameter: usage.high_res is true, but the pricing has no ` +
+			`cost_per_second_high_res: the model does not publish that price.`),
 	})
 }
 
@@ -644,13 +576,7 @@ output "cost" {
 // catalog, so the test gives it a grid the way the docs suggest for a what-if.
 func TestAccEstimateCost_flatPriceBesideATable(t *testing.T) {
 	env := newTestEnv(t)
-	models := `
-data "oxen_model" "flux" {
-  id = "flux-2-dev"
-}
-data "oxen_model" "wan" {
-  id = "wan-2-2-text-to-video"
-}
+	models := lookup("flux", "flux-2-dev") + lookup("wan", "wan-2-2-text-to-video") + `
 locals {
   flux_with_grid = merge(data.oxen_model.flux.pricing, {
     cost_per_image_grid = {
@@ -660,43 +586,22 @@ locals {
   })
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   functionsSupported,
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(models + `
-output "images_flat" {
-  value = provider::oxen::estimate_cost(local.flux_with_grid, { images = 4 })
-}
-output "images_from_grid" {
-  value = provider::oxen::estimate_cost(local.flux_with_grid, { images = 4, quality = "hd", resolution = "2K" })
-}
-output "video_flat" {
-  value = provider::oxen::estimate_cost(data.oxen_model.wan.pricing, { video_seconds = 10 })
-}
-output "video_by_resolution" {
-  value = provider::oxen::estimate_cost(data.oxen_model.wan.pricing, { video_seconds = 10, resolution = "480p" })
-}
-`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				// 4 × cost_per_image 0.012
-				statecheck.ExpectKnownOutputValue("images_flat", knownvalue.NumberExact(dec(t, "0.048"))),
-				// 4 × cost_per_image_grid["hd"]["2K"] 0.05
-				statecheck.ExpectKnownOutputValue("images_from_grid", knownvalue.NumberExact(dec(t, "0.2"))),
-				// 10 × cost_per_second 0.08
-				statecheck.ExpectKnownOutputValue("video_flat", knownvalue.NumberExact(dec(t, "0.8"))),
-				// 10 × cost_per_second_by_resolution["480p"] 0.04
-				statecheck.ExpectKnownOutputValue("video_by_resolution", knownvalue.NumberExact(dec(t, "0.4"))),
-			},
-		}, {
-			// Half a grid choice is a mistake, not a request for the flat price.
-			Config: env.config(models + `
-output "images" {
-  value = provider::oxen::estimate_cost(local.flux_with_grid, { images = 4, quality = "hd" })
-}
-`),
-			ExpectError: wrapped(`usage.quality picks a price from cost_per_image_grid, which needs both quality and ` +
-				`resolution: set usage.resolution to one of "1K", "2K", or remove usage.quality for the flat cost_per_image.`),
-		}},
+	env.testFunction(resource.TestStep{
+		Config: env.config(models +
+			estimate("images_flat", "local.flux_with_grid", "{ images = 4 }") +
+			estimate("images_from_grid", "local.flux_with_grid", `{ images = 4, quality = "hd", resolution = "2K" }`) +
+			estimate("video_flat", "data.oxen_model.wan.pricing", "{ video_seconds = 10 }") +
+			estimate("video_by_resolution", "data.oxen_model.wan.pricing", `{ video_seconds = 10, resolution = "480p" }`)),
+		ConfigStateChecks: []statecheck.StateCheck{
+			costIs(t, "images_flat", "0.048"),       // 4 × cost_per_image 0.012
+			costIs(t, "images_from_grid", "0.2"),    // 4 × cost_per_image_grid["hd"]["2K"] 0.05
+			costIs(t, "video_flat", "0.8"),          // 10 × cost_per_second 0.08
+			costIs(t, "video_by_resolution", "0.4"), // 10 × cost_per_second_by_resolution["480p"] 0.04
+		},
+	}, resource.TestStep{
+		// Half a grid choice is a mistake, not a request for the flat price.
+		Config: env.config(models + estimate("images", "local.flux_with_grid", `{ images = 4, quality = "hd" }`)),
+		ExpectError: wrapped(`usage.quality picks a price from cost_per_image_grid, which needs both quality and ` +
+			`resolution: set usage.resolution to one of "1K", "2K", or remove usage.quality for the flat cost_per_image.`),
 	})
 }

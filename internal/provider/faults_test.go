@@ -8,22 +8,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
-
-// gpt5Lookup reads one base model; gpt5WasRead checks that it was read.
-const gpt5Lookup = `
-data "oxen_model" "m" {
-  id = "gpt-5"
-}
-`
-
-var gpt5WasRead = statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("display_name"), knownvalue.NotNull())
 
 // Transient faults that the retry policy absorbs: the read succeeds, and
 // the simulator proves the faults really happened.
@@ -42,21 +31,18 @@ func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
 			env := newTestEnv(t)
 			fault.Method, fault.PathPrefix = "GET", "/api/ai/models/gpt-5"
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{{
-					PreConfig: func() { env.sim.InjectFault(fault) },
-					Config:    env.config(gpt5Lookup),
-					ConfigStateChecks: []statecheck.StateCheck{
-						gpt5WasRead,
-					},
-					Check: func(*terraform.State) error {
-						if n := env.sim.PendingFaults(); n != 0 {
-							return fmt.Errorf("the fault did not fire twice (%d still pending): the test proves nothing", n)
-						}
-						return nil
-					},
-				}},
+			env.test(resource.TestStep{
+				PreConfig: func() { env.sim.InjectFault(fault) },
+				Config:    env.config(gpt5Lookup),
+				ConfigStateChecks: []statecheck.StateCheck{
+					gpt5WasRead,
+				},
+				Check: func(*terraform.State) error {
+					if n := env.sim.PendingFaults(); n != 0 {
+						return fmt.Errorf("the fault did not fire twice (%d still pending): the test proves nothing", n)
+					}
+					return nil
+				},
 			})
 		})
 	}
@@ -64,13 +50,10 @@ func TestAccFaults_transientFaultsAreRetried(t *testing.T) {
 
 func TestAccFaults_persistentRateLimitIsAClearError(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig:   func() { env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "2", Times: -1}) },
-			Config:      env.config(gpt5Lookup),
-			ExpectError: wrapped(`Could not read model "gpt-5" .* 429 Too Many Requests: Rate limit exceeded, retry later (request id req_ .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
-		}},
+	env.test(resource.TestStep{
+		PreConfig:   func() { env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "2", Times: -1}) },
+		Config:      env.config(gpt5Lookup),
+		ExpectError: wrapped(`Could not read model "gpt-5" .* 429 Too Many Requests: Rate limit exceeded, retry later (request id req_ .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
 	})
 }
 
@@ -87,17 +70,14 @@ func TestAccFaults_rateLimitAdviceWorks(t *testing.T) {
 		return fmt.Sprintf("provider \"oxen\" {\n  base_url    = %q\n  api_key     = %q\n  max_retries = %d\n}\n%s",
 			env.url, testAPIKey, retries, gpt5Lookup)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig:   limited,
-			Config:      config(2),
-			ExpectError: wrapped(`429 Too Many Requests: .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
-		}, {
-			PreConfig:         limited,
-			Config:            config(5),
-			ConfigStateChecks: []statecheck.StateCheck{gpt5WasRead},
-		}},
+	env.test(resource.TestStep{
+		PreConfig:   limited,
+		Config:      config(2),
+		ExpectError: wrapped(`429 Too Many Requests: .* The API kept rate limiting the requests. Retry later, or raise max_retries`),
+	}, resource.TestStep{
+		PreConfig:         limited,
+		Config:            config(5),
+		ConfigStateChecks: []statecheck.StateCheck{gpt5WasRead},
 	})
 }
 
@@ -105,13 +85,11 @@ func TestAccFaults_rateLimitAdviceWorks(t *testing.T) {
 // error says so. This test waits for real (three 1-second attempts).
 func TestAccFaults_slowAnswersHitTheRequestTimeout(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				env.sim.InjectFault(oxensim.Fault{Method: "GET", Latency: 5 * time.Second, Times: -1})
-			},
-			Config: fmt.Sprintf(`
+	env.test(resource.TestStep{
+		PreConfig: func() {
+			env.sim.InjectFault(oxensim.Fault{Method: "GET", Latency: 5 * time.Second, Times: -1})
+		},
+		Config: fmt.Sprintf(`
 provider "oxen" {
   base_url        = %q
   api_key         = %q
@@ -122,11 +100,10 @@ data "oxen_model" "m" {
   id = "gpt-5"
 }
 `, env.url, testAPIKey),
-			ExpectError: wrapped(`Could not read model "gpt-5" .* timeout .* after 3 attempts`),
-		}, {
-			PreConfig: func() { env.sim.ClearFaults() },
-			Config:    env.config(gpt5Lookup),
-		}},
+		ExpectError: wrapped(`Could not read model "gpt-5" .* timeout .* after 3 attempts`),
+	}, resource.TestStep{
+		PreConfig: func() { env.sim.ClearFaults() },
+		Config:    env.config(gpt5Lookup),
 	})
 }
 
@@ -142,15 +119,12 @@ func TestAccFaults_modelDeletedBetweenPlanAndApply(t *testing.T) {
 			}
 		}
 	})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(activationConfig("bot", model, "")),
-			// Terraform plans the resource once more at apply time, which is
-			// where the missing model is caught, before any request that
-			// would change a deployment.
-			ExpectError: wrapped(`model "acc-custom-7" .* 404 Not Found: Model not found: acc-custom-7`),
-		}},
+	env.test(resource.TestStep{
+		Config: env.config(activationConfig("bot", model, "")),
+		// Terraform plans the resource once more at apply time, which is
+		// where the missing model is caught, before any request that
+		// would change a deployment.
+		ExpectError: wrapped(`model "acc-custom-7" .* 404 Not Found: Model not found: acc-custom-7`),
 	})
 	if n := env.sim.CountRequests("POST", "/"); n != 0 {
 		t.Fatalf("%d POST requests for a deleted model, want 0", n)
@@ -160,26 +134,23 @@ func TestAccFaults_modelDeletedBetweenPlanAndApply(t *testing.T) {
 func TestAccFaults_statusStuckInUnknown(t *testing.T) {
 	const model = "acc-custom-8"
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				// Every live status read after the activate request says "unknown".
-				body := `{"id":"acc-custom-8","object":"model","created":1760000000,"owned_by":"acme-ml",` +
-					`"model_type":"custom","deployments":[{"status":"unknown"}]}`
-				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: "/api/ai/models/" + model, Status: 200,
-					Body: body, Times: -1, Every: 1})
-			},
-			Config:      env.config(activationConfig("bot", model, "")),
-			ExpectError: wrapped(`Model "acc-custom-8" has no clear deployment status .* stayed in "unknown" for 2m0s`),
-		}, {
-			// Once the hub knows again, the next apply finishes the job.
-			PreConfig: func() { env.sim.ClearFaults() },
-			Config:    env.config(activationConfig("bot", model, "")),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs("oxen_model_activation.bot", "active"),
-			},
-		}},
+	env.test(resource.TestStep{
+		PreConfig: func() {
+			// Every live status read after the activate request says "unknown".
+			body := `{"id":"acc-custom-8","object":"model","created":1760000000,"owned_by":"acme-ml",` +
+				`"model_type":"custom","deployments":[{"status":"unknown"}]}`
+			env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: "/api/ai/models/" + model, Status: 200,
+				Body: body, Times: -1, Every: 1})
+		},
+		Config:      env.config(activationConfig("bot", model, "")),
+		ExpectError: wrapped(`Model "acc-custom-8" has no clear deployment status .* stayed in "unknown" for 2m0s`),
+	}, resource.TestStep{
+		// Once the hub knows again, the next apply finishes the job.
+		PreConfig: func() { env.sim.ClearFaults() },
+		Config:    env.config(activationConfig("bot", model, "")),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statusIs("oxen_model_activation.bot", "active"),
+		},
 	})
 }
 
@@ -297,33 +268,30 @@ func TestAccFaults_adviceFitsTheCause(t *testing.T) {
 func TestAccFaults_retryAfterIsHonoured(t *testing.T) {
 	env := newTestEnv(t)
 	const path = "/api/ai/models/gpt-5"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: path, Status: 429, RetryAfter: "7"})
-			},
-			Config: env.config(gpt5Lookup),
-			ConfigStateChecks: []statecheck.StateCheck{
-				gpt5WasRead,
-			},
-			Check: func(*terraform.State) error {
-				var reads []oxensim.Request
-				for _, r := range env.sim.Requests() {
-					if r.Path == path {
-						reads = append(reads, r)
-					}
+	env.test(resource.TestStep{
+		PreConfig: func() {
+			env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: path, Status: 429, RetryAfter: "7"})
+		},
+		Config: env.config(gpt5Lookup),
+		ConfigStateChecks: []statecheck.StateCheck{
+			gpt5WasRead,
+		},
+		Check: func(*terraform.State) error {
+			var reads []oxensim.Request
+			for _, r := range env.sim.Requests() {
+				if r.Path == path {
+					reads = append(reads, r)
 				}
-				if len(reads) < 2 || reads[0].Status != 429 || reads[1].Status != 200 {
-					return fmt.Errorf("requests for %s: %+v, want a 429 and then a 200", path, reads)
-				}
-				gap := reads[1].Time.Sub(reads[0].Time)
-				t.Logf("the retry came %s after the 429 (Retry-After: 7), on the shared fake clock", gap)
-				if gap != 7*time.Second {
-					return fmt.Errorf("the retry came %s after the 429, want the 7s the API asked for", gap)
-				}
-				return nil
-			},
-		}},
+			}
+			if len(reads) < 2 || reads[0].Status != 429 || reads[1].Status != 200 {
+				return fmt.Errorf("requests for %s: %+v, want a 429 and then a 200", path, reads)
+			}
+			gap := reads[1].Time.Sub(reads[0].Time)
+			t.Logf("the retry came %s after the 429 (Retry-After: 7), on the shared fake clock", gap)
+			if gap != 7*time.Second {
+				return fmt.Errorf("the retry came %s after the 429, want the 7s the API asked for", gap)
+			}
+			return nil
+		},
 	})
 }

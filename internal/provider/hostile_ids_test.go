@@ -22,21 +22,18 @@ func TestAccModelDataSource_hostileIDs(t *testing.T) {
 	refused := func(id, why string) resource.TestStep {
 		return resource.TestStep{Config: lookup(id), ExpectError: wrapped(why)}
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			notFound("../models"),
-			notFound(".."),
-			notFound("gpt-5/activate"),
-			notFound("gpt-5?deployment_status=live"),
-			notFound("gpt-5#frag"),
-			notFound("a%2Fb"),
-			notFound("two words"),
-			refused("tab\there", `Could not read model .* contains the control character U+0009`),
-			refused(strings.Repeat("x", 10000), `Could not read model .* is 10000 bytes long, more than the 1024 allowed`),
-			refused("", `Attribute id string length must be at least 1, got: 0`),
-		},
-	})
+	env.test(
+		notFound("../models"),
+		notFound(".."),
+		notFound("gpt-5/activate"),
+		notFound("gpt-5?deployment_status=live"),
+		notFound("gpt-5#frag"),
+		notFound("a%2Fb"),
+		notFound("two words"),
+		refused("tab\there", `Could not read model .* contains the control character U+0009`),
+		refused(strings.Repeat("x", 10000), `Could not read model .* is 10000 bytes long, more than the 1024 allowed`),
+		refused("", `Attribute id string length must be at least 1, got: 0`),
+	)
 	for _, r := range env.sim.Requests() {
 		rest, ok := strings.CutPrefix(r.Path, "/api/ai/models/")
 		if !ok || rest == "" || strings.Contains(rest, "/") || r.Method != "GET" || r.RawQuery != "" {

@@ -1,15 +1,12 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -52,10 +49,8 @@ func TestAccLoad_lookupsAndActivations(t *testing.T) {
 
 	env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "1", Times: -1, Chance: 1.0 / 7, Seed: 42})
 
-	var reads atomic.Int64
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return countingServer{ProviderServer: s, reads: &reads}
-	})
+	var rec rpcRecorder
+	factories := env.wrappedFactories(rec.wrap)
 	// With one request in seven rate limited at random, a request fails
 	// only if eleven attempts in a row are: about once in two billion.
 	cfg := fmt.Sprintf(`
@@ -115,9 +110,9 @@ resource "oxen_model_activation" "a" {
 					}
 				}
 				t.Logf("%d data source reads, %d successful look-up requests, %d requests rate limited, %d requests in all",
-					reads.Load(), ok, limited, len(env.sim.Requests()))
-				if int64(ok) != reads.Load() {
-					return fmt.Errorf("%d data source reads got %d successful answers, want one each", reads.Load(), ok)
+					rec.count("ReadDataSource"), ok, limited, len(env.sim.Requests()))
+				if ok != rec.count("ReadDataSource") {
+					return fmt.Errorf("%d data source reads got %d successful answers, want one each", rec.count("ReadDataSource"), ok)
 				}
 				if limited == 0 {
 					return fmt.Errorf("no request was rate limited: the test proves nothing")
@@ -136,30 +131,8 @@ func hclList(items []string) string {
 	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
-// walkCounter marks each ConfigureProvider as the start of a new walk
-// (plan, apply, refresh...: a new client each) and counts the data source
-// reads of each walk.
-type walkCounter struct {
-	tfprotov6.ProviderServer
-	w *walks
-}
-
-func (c walkCounter) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	c.w.mu.Lock()
-	c.w.all = append(c.w.all, &walk{requests: map[string]int{}})
-	c.w.mu.Unlock()
-	return c.ProviderServer.ConfigureProvider(ctx, req)
-}
-
-func (c walkCounter) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	c.w.mu.Lock()
-	if n := len(c.w.all); n > 0 {
-		c.w.all[n-1].reads++
-	}
-	c.w.mu.Unlock()
-	return c.ProviderServer.ReadDataSource(ctx, req)
-}
-
+// walks counts the data source reads of each walk (plan, apply,
+// refresh...: each configures a new client) and the requests they send.
 type walk struct {
 	reads    int
 	requests map[string]int // by method, path and query
@@ -168,6 +141,22 @@ type walk struct {
 type walks struct {
 	mu  sync.Mutex
 	all []*walk
+}
+
+// start marks the start of a walk: Terraform configures the provider.
+func (w *walks) start() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.all = append(w.all, &walk{requests: map[string]int{}})
+}
+
+// read counts a data source read of the current walk.
+func (w *walks) read() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n := len(w.all); n > 0 {
+		w.all[n-1].reads++
+	}
 }
 
 // request records a request the simulator answered during the current walk.
@@ -184,9 +173,10 @@ func (w *walks) request(r oxensim.Request) {
 func TestAccLoad_identicalLookupsShareOneRequest(t *testing.T) {
 	var w walks
 	env := newTestEnv(t, func(o *oxensim.Options) { o.OnRequest = w.request })
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return walkCounter{ProviderServer: s, w: &w}
-	})
+	var rec rpcRecorder
+	rec.runBefore("ConfigureProvider", w.start)
+	rec.runBefore("ReadDataSource", w.read)
+	factories := env.wrappedFactories(rec.wrap)
 	ids := []string{"gpt-5", "claude-sonnet-4-6", "gpt-image-1", "veo-3-1", "support-bot-ft"}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
@@ -242,12 +232,10 @@ data "oxen_model" "m" {
 func TestAccLoad_lookupAfterAnActivationSeesItsStatus(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "my-custom-model"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			// first only defers "before" to the apply walk, where "bot" and
-			// "after" are.
-			Config: env.config(`
+	env.test(resource.TestStep{
+		// first only defers "before" to the apply walk, where "bot" and
+		// "after" are.
+		Config: env.config(`
 resource "oxen_model_activation" "first" {
   model_id = "vision-tagger-ft"
 }
@@ -264,12 +252,11 @@ data "oxen_model" "after" {
   depends_on = [oxen_model_activation.bot]
 }
 `),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs("data.oxen_model.before", "inactive"),
-				statusIs("oxen_model_activation.bot", "active"),
-				statusIs("data.oxen_model.after", "active"),
-			},
-			Check: env.expectSimStatus(model, "active"),
-		}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statusIs("data.oxen_model.before", "inactive"),
+			statusIs("oxen_model_activation.bot", "active"),
+			statusIs("data.oxen_model.after", "active"),
+		},
+		Check: env.expectSimStatus(model, "active"),
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -38,30 +37,27 @@ func TestModelLocksSerialiseOneModel(t *testing.T) {
 	case <-time.After(blockedFor):
 	}
 	unlock()
-	select {
-	case u := <-second:
-		u()
-	case <-time.After(bound):
-		t.Fatal("the second taker did not get the model's lock after the first released it")
-	}
+	expectGranted(t, second, "the second taker did not get the model's lock after the first released it")
 	// Released by both, the lock is free again.
-	select {
-	case u := <-lockInBackground(l, "support-bot-ft"):
-		u()
-	case <-time.After(bound):
-		t.Fatal("the model's lock stayed taken after both takers released it")
-	}
+	expectGranted(t, lockInBackground(l, "support-bot-ft"), "the model's lock stayed taken after both takers released it")
 }
 
 func TestModelLocksLeaveOtherModelsFree(t *testing.T) {
 	l := newModelLocks()
 	unlock := l.lock("support-bot-ft")
 	defer unlock()
+	expectGranted(t, lockInBackground(l, "vision-tagger-ft"), "holding one model's lock blocked another model")
+}
+
+// expectGranted waits for taker to get its lock, and releases it; failure
+// says what it means when the lock does not come.
+func expectGranted(t *testing.T, taker <-chan func(), failure string) {
+	t.Helper()
 	select {
-	case u := <-lockInBackground(l, "vision-tagger-ft"):
-		u()
+	case unlock := <-taker:
+		unlock()
 	case <-time.After(bound):
-		t.Fatal("holding one model's lock blocked another model")
+		t.Fatal(failure)
 	}
 }
 
@@ -74,10 +70,9 @@ func TestModelLocksLeaveOtherModelsFree(t *testing.T) {
 func TestAccModelActivation_sameModelTwiceDoesNotRace(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-4"
-	together := meeting(2, func() { env.sim.InjectHold(overlappingLiveReads(model)) })
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return &beforeApply{ProviderServer: s, hook: together}
-	})
+	var rec rpcRecorder
+	rec.runBefore("ApplyResourceChange", meeting(2, func() { env.sim.InjectHold(overlappingLiveReads(model)) }))
+	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(activationConfig("a", model, "") + activationConfig("b", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,79 +16,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
 
-// activationRPCs sits between the CLI and the provider and keeps what the
-// provider answered about oxen_model_activation: the diagnostics of every
-// plan (warnings are invisible to terraform-plugin-testing, which matches
-// only errors) and the states of every apply.
-type activationRPCs struct {
-	tfprotov6.ProviderServer
-	mu     *sync.Mutex
-	plans  *[]*tfprotov6.Diagnostic
-	applys *[]appliedChange
-}
-
 // appliedChange is one ApplyResourceChange: the state before and after.
 type appliedChange struct {
 	prior, next tftypes.Value
 	errored     bool
 }
 
-func newActivationRPCs() activationRPCs {
-	return activationRPCs{mu: &sync.Mutex{}, plans: &[]*tfprotov6.Diagnostic{}, applys: &[]appliedChange{}}
-}
-
-func (a activationRPCs) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	resp, err := a.ProviderServer.PlanResourceChange(ctx, req)
-	if err == nil && req.TypeName == "oxen_model_activation" {
-		a.mu.Lock()
-		*a.plans = append(*a.plans, resp.Diagnostics...)
-		a.mu.Unlock()
-	}
-	return resp, err
-}
-
-func (a activationRPCs) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	resp, err := a.ProviderServer.ApplyResourceChange(ctx, req)
-	if err == nil && req.TypeName == "oxen_model_activation" {
+// lastApply returns the last apply of oxen_model_activation, or fails.
+func (r *rpcRecorder) lastApply() (appliedChange, error) {
+	for _, c := range slices.Backward(r.of("ApplyResourceChange")) {
+		req, resp := c.req.(*tfprotov6.ApplyResourceChangeRequest), c.resp.(*tfprotov6.ApplyResourceChangeResponse)
+		if req.TypeName != "oxen_model_activation" {
+			continue
+		}
 		typ := activationTFType()
 		change := appliedChange{prior: mustUnmarshal(req.PriorState, typ), next: mustUnmarshal(resp.NewState, typ)}
 		for _, d := range resp.Diagnostics {
 			change.errored = change.errored || d.Severity == tfprotov6.DiagnosticSeverityError
 		}
-		a.mu.Lock()
-		*a.applys = append(*a.applys, change)
-		a.mu.Unlock()
+		return change, nil
 	}
-	return resp, err
-}
-
-// warnings returns the summary and detail of every plan warning so far.
-func (a activationRPCs) warnings() []string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var out []string
-	for _, d := range *a.plans {
-		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
-			out = append(out, d.Summary+": "+d.Detail)
-		}
-	}
-	return out
-}
-
-// lastApply returns the last apply of the resource, or fails.
-func (a activationRPCs) lastApply() (appliedChange, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(*a.applys) == 0 {
-		return appliedChange{}, fmt.Errorf("no apply of oxen_model_activation was seen")
-	}
-	return (*a.applys)[len(*a.applys)-1], nil
-}
-
-func (a activationRPCs) reset() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	*a.plans, *a.applys = nil, nil
+	return appliedChange{}, fmt.Errorf("no apply of oxen_model_activation was seen")
 }
 
 func activationTFType() tftypes.Type {

@@ -2,62 +2,28 @@ package provider
 
 import (
 	"encoding/json"
-	"fmt"
 	"math/big"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
-
-// expectWarnings checks the plan warnings the provider sent the CLI since
-// the last reset: each of want must be the start of exactly one of them,
-// and there must be no other.
-func expectWarnings(rpcs activationRPCs, want ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		got := rpcs.warnings()
-		// The CLI plans once before apply and once more while applying; a
-		// warning shows in each, so count distinct ones.
-		distinct := map[string]bool{}
-		for _, w := range got {
-			distinct[w] = true
-		}
-		if len(distinct) != len(want) {
-			return fmt.Errorf("plan warnings:\n%s\nwant %d, starting with:\n%s", strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
-		}
-	next:
-		for _, prefix := range want {
-			for w := range distinct {
-				if strings.HasPrefix(w, prefix) {
-					continue next
-				}
-			}
-			return fmt.Errorf("no plan warning starts with %q; got:\n%s", prefix, strings.Join(got, "\n"))
-		}
-		return nil
-	}
-}
 
 // A new resource that will change the deployment it adopts says so in the
 // plan, above all when it will stop a serving deployment; adopting a
 // deployment as it is says nothing. The id is known at plan time.
 func TestAccModelActivation_adoptionWarnings(t *testing.T) {
 	env := newTestEnv(t)
-	rpcs := newActivationRPCs()
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		rpcs.ProviderServer = s
-		return rpcs
-	})
+	rpcs := &rpcRecorder{}
+	factories := env.wrappedFactories(rpcs.wrap)
 	stop := activationConfig("stop", "support-bot-ft", "  active = false")
 	start := activationConfig("start", "my-custom-model", "")
 	keep := activationConfig("keep", "catalog-writer-ft", "  active = false")
@@ -73,10 +39,12 @@ func TestAccModelActivation_adoptionWarnings(t *testing.T) {
 				},
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				expectWarnings(rpcs, `Apply will stop model "support-bot-ft", which is serving: `+
+				expectDiags(rpcs, "PlanResourceChange", wantWarning(`Apply will stop model "support-bot-ft", which is serving`,
 					`Model "support-bot-ft" is "active" in the hub. This new oxen_model_activation sets active = false, `+
-					`so apply will send deactivate and wait until the deployment is "inactive". The deployment stops `+
-					`serving requests. To keep it running, set active = true;`),
+						`so apply will send deactivate and wait until the deployment is "inactive". The deployment stops `+
+						`serving requests. To keep it running, set active = true; to take it over as it is and change it later, `+
+						`import it (an import block with id = "support-bot-ft") so that any change shows in the plan as a change of active.`,
+					"active")),
 				env.expectSimStatus("support-bot-ft", "inactive"),
 			),
 		}, {
@@ -87,9 +55,11 @@ func TestAccModelActivation_adoptionWarnings(t *testing.T) {
 					plancheck.ExpectKnownValue("oxen_model_activation.start", tfjsonpath.New("id"), knownvalue.StringExact("my-custom-model")),
 				},
 			},
-			Check: expectWarnings(rpcs, `Apply will activate model "my-custom-model": Model "my-custom-model" is "inactive" `+
-				`in the hub. This new oxen_model_activation sets active = true, so apply will send activate and wait until `+
-				`the deployment is "active". The deployment is billed for as long as it is up: cost_per_hour = 2.808.`),
+			Check: expectDiags(rpcs, "PlanResourceChange", wantWarning(`Apply will activate model "my-custom-model"`,
+				`Model "my-custom-model" is "inactive" in the hub. This new oxen_model_activation sets active = true, `+
+					`so apply will send activate and wait until the deployment is "active". `+
+					`The deployment is billed for as long as it is up: cost_per_hour = 2.808.`,
+				"active")),
 		}, {
 			// Already on its way to inactive: apply only waits, nothing to warn of.
 			PreConfig: func() {
@@ -100,7 +70,7 @@ func TestAccModelActivation_adoptionWarnings(t *testing.T) {
 			},
 			Config: env.config(stop + start + keep),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				expectWarnings(rpcs),
+				expectDiags(rpcs, "PlanResourceChange"),
 				env.expectChangeRequests("catalog-writer-ft", 0, 0),
 			),
 		}},

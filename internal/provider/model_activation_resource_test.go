@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -17,47 +16,6 @@ import (
 	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/figures"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
-
-func activationConfig(name, modelID, extra string) string {
-	return fmt.Sprintf(`
-resource "oxen_model_activation" %q {
-  model_id = %q
-%s
-}
-`, name, modelID, extra)
-}
-
-// expectSimStatus checks the simulator's own view of a model's deployment.
-func (e *testEnv) expectSimStatus(modelID, want string) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		got, ok := e.sim.Status(modelID)
-		if !ok {
-			return fmt.Errorf("model %q is missing from the simulator", modelID)
-		}
-		if got != want {
-			return fmt.Errorf("simulator reports model %q as %q, want %q", modelID, got, want)
-		}
-		return nil
-	}
-}
-
-// importByModelID is the step that imports addr by its model id and checks
-// the imported state matches the applied one (timeouts are configuration
-// only, never imported).
-func importByModelID(addr, model string) resource.TestStep {
-	return resource.TestStep{
-		ResourceName:                         addr,
-		ImportState:                          true,
-		ImportStateId:                        model,
-		ImportStateVerify:                    true,
-		ImportStateVerifyIdentifierAttribute: "model_id",
-		ImportStateVerifyIgnore:              []string{"timeouts"},
-	}
-}
-
-func statusIs(addr, want string) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
-}
 
 func TestAccModelActivation_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
@@ -260,9 +218,9 @@ func TestAccModelActivation_deletedModel(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-3"
 	addr := "oxen_model_activation.bot"
-	var diags diagLog
+	var rec rpcRecorder
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.wrappedFactories(diags.wrap),
+		ProtoV6ProviderFactories: env.wrappedFactories(rec.wrap),
 		Steps: []resource.TestStep{{
 			Config: env.config(activationConfig("bot", model, "")),
 		}, {
@@ -281,13 +239,11 @@ func TestAccModelActivation_deletedModel(t *testing.T) {
 				if rs, ok := s.RootModule().Resources[addr]; ok {
 					return fmt.Errorf("%s is still in state after its model was deleted: %v", addr, rs.Primary.Attributes)
 				}
-				d, err := diags.only("ReadResource")
-				if err != nil {
+				if err := expectDiags(&rec, "ReadResource", wantWarning(`Model "acc-custom-3" no longer exists`,
+					"The hub answered: GET /api/ai/models/acc-custom-3: 404 Not Found: Model not found: acc-custom-3 (request id req_N)\n\n"+
+						"The activation is removed from state; the next apply will try to activate the model again, "+
+						"which fails unless a model of that name exists."))(s); err != nil {
 					return err
-				}
-				if d.Severity != tfprotov6.DiagnosticSeverityWarning || d.Summary != `Model "acc-custom-3" no longer exists` ||
-					!strings.Contains(d.Detail, "removed from state") {
-					return fmt.Errorf("refresh of the deleted model said %s; want a warning that it no longer exists and left state", d)
 				}
 				if n := env.sim.CountRequests("POST", "/"); n != 0 {
 					return fmt.Errorf("%d POST requests for a deleted model, want 0", n)

@@ -1,16 +1,12 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -183,25 +179,11 @@ data "oxen_models" "all" {}
 	})
 }
 
-// countingServer counts the data source reads Terraform asks of the provider.
-type countingServer struct {
-	tfprotov6.ProviderServer
-	reads *atomic.Int64
-}
-
-func (c countingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	c.reads.Add(1)
-	return c.ProviderServer.ReadDataSource(ctx, req)
-}
-
 func TestAccDataSources_oneRequestPerRead(t *testing.T) {
 	env := newTestEnv(t)
-	var reads atomic.Int64
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return countingServer{ProviderServer: s, reads: &reads}
-	})
+	var rec rpcRecorder
 	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
+		ProtoV6ProviderFactories: env.wrappedFactories(rec.wrap),
 		Steps: []resource.TestStep{{
 			Config: env.config(`
 data "oxen_model" "a" {
@@ -219,9 +201,9 @@ data "oxen_models" "d" {
 }
 `),
 			Check: func(*terraform.State) error {
-				got := int64(len(env.sim.Requests()))
-				if got != reads.Load() || got == 0 {
-					return fmt.Errorf("%d data source reads sent %d requests, want exactly one each", reads.Load(), got)
+				reads, got := rec.count("ReadDataSource"), len(env.sim.Requests())
+				if got != reads || got == 0 {
+					return fmt.Errorf("%d data source reads sent %d requests, want exactly one each", reads, got)
 				}
 				// Every request says who sent it, down to the CLI's version.
 				ua := regexp.MustCompile(`^terraform-provider-oxen/test (Terraform|OpenTofu)/\d+\.\d+\.\d+`)
@@ -236,42 +218,6 @@ data "oxen_models" "d" {
 	})
 }
 
-// readDiagnostics serves the provider with the diagnostics of its data
-// source reads logged; the returned function lists those seen so far.
-func (e *testEnv) readDiagnostics() (map[string]func() (tfprotov6.ProviderServer, error), func() []*tfprotov6.Diagnostic) {
-	var log diagLog
-	return e.wrappedFactories(log.wrap), func() []*tfprotov6.Diagnostic {
-		var diags []*tfprotov6.Diagnostic
-		for _, d := range log.all("ReadDataSource") {
-			diags = append(diags, d.Diagnostic)
-		}
-		return diags
-	}
-}
-
-// expectDiagnostics checks that the reads returned exactly want, in any
-// order, comparing severity, summary, detail and the argument named.
-func expectDiagnostics(seen func() []*tfprotov6.Diagnostic, want ...*tfprotov6.Diagnostic) func(*terraform.State) error {
-	describe := func(d *tfprotov6.Diagnostic) string {
-		return fmt.Sprintf("%v %q at %v: %q", d.Severity, d.Summary, d.Attribute, d.Detail)
-	}
-	return func(*terraform.State) error {
-		var got, exp []string
-		for _, d := range seen() {
-			got = append(got, describe(d))
-		}
-		for _, d := range want {
-			exp = append(exp, describe(d))
-		}
-		slices.Sort(got)
-		slices.Sort(exp)
-		if !slices.Equal(got, exp) {
-			return fmt.Errorf("diagnostics of the reads:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(exp, "\n"))
-		}
-		return nil
-	}
-}
-
 // listedModels is how many models data.oxen_models.all lists: the catalog
 // the warnings count.
 func listedModels(s *terraform.State) string {
@@ -282,19 +228,15 @@ func listedModels(s *terraform.State) string {
 }
 
 func filterWarning(arg, summary, detail string) *tfprotov6.Diagnostic {
-	return &tfprotov6.Diagnostic{
-		Severity:  tfprotov6.DiagnosticSeverityWarning,
-		Summary:   summary,
-		Detail:    detail,
-		Attribute: tftypes.NewAttributePath().WithAttributeName(arg),
-	}
+	return wantWarning(summary, detail, arg)
 }
 
 // The client-side filters match whatever the case, and an endpoint without
 // its leading slash, so that neither empties the list by surprise.
 func TestAccModelsDataSource_filtersIgnoreCase(t *testing.T) {
 	env := newTestEnv(t)
-	factories, seen := env.readDiagnostics()
+	var rec rpcRecorder
+	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(`
 data "oxen_models" "custom_images" {
   model_type = "Custom"
@@ -324,7 +266,7 @@ data "oxen_models" "chat" {
 				statecheck.ExpectKnownValue("data.oxen_models.custom_images", tfjsonpath.New("endpoint"),
 					knownvalue.StringExact("images/generate")),
 			},
-			Check: expectDiagnostics(seen),
+			Check: expectDiags(&rec, "ReadDataSource"),
 		},
 			planIsEmpty(cfg),
 		},
@@ -335,7 +277,8 @@ data "oxen_models" "chat" {
 // the catalog has, instead of silently emptying the list.
 func TestAccModelsDataSource_filterMatchingNothingWarns(t *testing.T) {
 	env := newTestEnv(t)
-	factories, seen := env.readDiagnostics()
+	var rec rpcRecorder
+	factories := env.wrappedFactories(rec.wrap)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
@@ -360,7 +303,7 @@ data "oxen_models" "all" {}
 			},
 			Check: func(s *terraform.State) error {
 				listed := listedModels(s)
-				return expectDiagnostics(seen,
+				return expectDiags(&rec, "ReadDataSource",
 					filterWarning("endpoint", `No model matches endpoint = "/image/generate"`,
 						`None of the `+listed+` models listed has endpoint "/image/generate", so ids and models are empty. `+
 							`The values they have: "/chat/completions", "/images/generate", "/videos/generate". `+
@@ -382,7 +325,8 @@ data "oxen_models" "all" {}
 // Without a key the hub lists no custom model: the warning says why.
 func TestAccModelsDataSource_customWithoutKeyWarns(t *testing.T) {
 	env := newTestEnv(t)
-	factories, seen := env.readDiagnostics()
+	var rec rpcRecorder
+	factories := env.wrappedFactories(rec.wrap)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
@@ -396,7 +340,7 @@ data "oxen_models" "all" {}
 				statecheck.ExpectKnownValue("data.oxen_models.custom", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
 			},
 			Check: func(s *terraform.State) error {
-				return expectDiagnostics(seen,
+				return expectDiags(&rec, "ReadDataSource",
 					filterWarning("model_type", `No model matches model_type = "custom"`,
 						`None of the `+listedModels(s)+` models listed has model_type "custom", so ids and models are empty. `+
 							`The values they have: "base". Custom models are listed only to a caller with an API key: `+

@@ -2,34 +2,15 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
-
-// nullObject is a config of the given object type with the named string
-// attributes set and everything else null.
-func nullObject(t tftypes.Type, strings map[string]string) tftypes.Value {
-	obj, ok := t.(tftypes.Object)
-	if !ok {
-		panic(fmt.Sprintf("nullObject of a %s", t))
-	}
-	vals := map[string]tftypes.Value{}
-	for name, at := range obj.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	for name, s := range strings {
-		vals[name] = tftypes.NewValue(tftypes.String, s)
-	}
-	return tftypes.NewValue(obj, vals)
-}
 
 // configuredServer serves the provider over the plugin protocol, configured
 // for a simulator started with opts, as Terraform would find it.
@@ -38,25 +19,6 @@ func configuredServer(b testing.TB, opts oxensim.Options) (tfprotov6.ProviderSer
 	sim := httptest.NewServer(oxensim.New(opts))
 	b.Cleanup(sim.Close)
 	return configure(b, newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()}), sim.URL, opts.APIKey)
-}
-
-// configure configures server for the simulator at url.
-func configure(b testing.TB, server tfprotov6.ProviderServer, url, key string) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
-	b.Helper()
-	ctx := context.Background()
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	providerType := schemas.Provider.ValueType()
-	cfg, err := tfprotov6.NewDynamicValue(providerType, nullObject(providerType, map[string]string{"base_url": url, "api_key": key}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg}); err != nil || len(resp.Diagnostics) > 0 {
-		b.Fatal(err, resp.Diagnostics)
-	}
-	return server, schemas
 }
 
 // BenchmarkReadDataSourceRPC5000 is an oxen_models read of a 5,000-model

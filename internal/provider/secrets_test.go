@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -18,72 +17,6 @@ import (
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
-
-// leakScanner sits between Terraform and the provider and records every
-// response that carries the secret: in a diagnostic, a state or a plan.
-type leakScanner struct {
-	tfprotov6.ProviderServer
-	secret []byte
-	mu     *sync.Mutex
-	leaks  *[]string
-}
-
-func (l leakScanner) check(rpc string, diags []*tfprotov6.Diagnostic, values ...*tfprotov6.DynamicValue) {
-	var found []string
-	for _, d := range diags {
-		if bytes.Contains([]byte(d.Summary+d.Detail), l.secret) {
-			found = append(found, rpc+" diagnostic: "+d.Summary)
-		}
-	}
-	for _, v := range values {
-		if v != nil && (bytes.Contains(v.MsgPack, l.secret) || bytes.Contains(v.JSON, l.secret)) {
-			found = append(found, rpc+" value")
-		}
-	}
-	l.mu.Lock()
-	*l.leaks = append(*l.leaks, found...)
-	l.mu.Unlock()
-}
-
-func (l leakScanner) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	resp, err := l.ProviderServer.ConfigureProvider(ctx, req)
-	if resp != nil {
-		l.check("ConfigureProvider", resp.Diagnostics)
-	}
-	return resp, err
-}
-
-func (l leakScanner) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	resp, err := l.ProviderServer.ReadDataSource(ctx, req)
-	if resp != nil {
-		l.check("ReadDataSource", resp.Diagnostics, resp.State)
-	}
-	return resp, err
-}
-
-func (l leakScanner) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	resp, err := l.ProviderServer.PlanResourceChange(ctx, req)
-	if resp != nil {
-		l.check("PlanResourceChange", resp.Diagnostics, resp.PlannedState)
-	}
-	return resp, err
-}
-
-func (l leakScanner) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	resp, err := l.ProviderServer.ApplyResourceChange(ctx, req)
-	if resp != nil {
-		l.check("ApplyResourceChange", resp.Diagnostics, resp.NewState)
-	}
-	return resp, err
-}
-
-func (l leakScanner) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	resp, err := l.ProviderServer.ReadResource(ctx, req)
-	if resp != nil {
-		l.check("ReadResource", resp.Diagnostics, resp.NewState)
-	}
-	return resp, err
-}
 
 // planHasNo fails when the plan's JSON holds the secret anywhere.
 type planHasNo struct{ secret string }
@@ -166,18 +99,26 @@ resource "oxen_model_activation" "tagger" {
 	expectNoKeyInLog(t, traceLog(), "/api/ai/models/support-bot-ft", "Bearer ****", "/activate")
 }
 
-// scanningFactories serves the provider behind a leakScanner for secret;
-// leaks returns what it found.
+// scanningFactories serves the provider with its RPCs recorded; leaks
+// lists every answer that carries secret: in a diagnostic, a state or a
+// plan.
 func scanningFactories(env *testEnv, secret string) (factories map[string]func() (tfprotov6.ProviderServer, error), leaks func() []string) {
-	var mu sync.Mutex
-	var found []string
-	factories = env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		return leakScanner{ProviderServer: s, secret: []byte(secret), mu: &mu, leaks: &found}
-	})
-	return factories, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), found...)
+	var rec rpcRecorder
+	return env.wrappedFactories(rec.wrap), func() []string {
+		var found []string
+		for _, c := range rec.of("") {
+			for _, d := range c.diags {
+				if strings.Contains(d.Summary+d.Detail, secret) {
+					found = append(found, c.rpc+" diagnostic: "+d.Summary)
+				}
+			}
+			for _, v := range c.answered() {
+				if bytes.Contains(v.MsgPack, []byte(secret)) || bytes.Contains(v.JSON, []byte(secret)) {
+					found = append(found, c.rpc+" value")
+				}
+			}
+		}
+		return found
 	}
 }
 

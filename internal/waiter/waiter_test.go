@@ -140,23 +140,32 @@ func TestPendingThenTargetBacksOffToMax(t *testing.T) {
 	}
 }
 
+// expectError fails unless err is a *E equal to want, with the message msg.
+func expectError[E comparable, P interface {
+	*E
+	error
+}](t *testing.T, err error, want E, msg string) {
+	t.Helper()
+	var got P
+	if !errors.As(err, &got) {
+		t.Fatalf("err = %v (%T), want %T", err, err, got)
+	}
+	if *got != want {
+		t.Errorf("error = %+v, want %+v", *got, want)
+	}
+	if err.Error() != msg {
+		t.Errorf("message = %q, want %q", err.Error(), msg)
+	}
+}
+
 func TestFailureStateEndsAtOnce(t *testing.T) {
 	clk := clock.NewFake(epoch)
 	var polls int
 	poll := timeline(clk, &polls, phase{0, "deploying"}, phase{2 * time.Second, "error"})
 	got, err := Wait(testContext(t), config(clk, poll))
 
-	var fe *FailureError
-	if !errors.As(err, &fe) {
-		t.Fatalf("err = %v (%T), want *FailureError", err, err)
-	}
-	want := FailureError{Subject: "deployment", State: "error", Elapsed: 2500 * time.Millisecond, Polls: 3}
-	if *fe != want {
-		t.Errorf("error = %+v, want %+v", *fe, want)
-	}
-	if msg := err.Error(); msg != `deployment reached "error" after 2.5s (3 polls)` {
-		t.Errorf("message = %q", msg)
-	}
+	expectError(t, err, FailureError{Subject: "deployment", State: "error", Elapsed: 2500 * time.Millisecond, Polls: 3},
+		`deployment reached "error" after 2.5s (3 polls)`)
 	if got.Status != "error" || polls != 3 {
 		t.Errorf("object = %+v after %d polls; want the failed deployment returned", got, polls)
 	}
@@ -172,17 +181,8 @@ func TestTimeoutPollsLastAtTheDeadline(t *testing.T) {
 	cfg.Timeout = 20 * time.Second
 	_, err := Wait(testContext(t), cfg)
 
-	var te *TimeoutError
-	if !errors.As(err, &te) {
-		t.Fatalf("err = %v (%T), want *TimeoutError", err, err)
-	}
-	want := TimeoutError{Subject: "deployment", LastState: "deactivating", Elapsed: 20 * time.Second, Polls: 7}
-	if *te != want {
-		t.Errorf("error = %+v, want %+v", *te, want)
-	}
-	if msg := err.Error(); msg != `deployment still "deactivating" after 20s (7 polls)` {
-		t.Errorf("message = %q", msg)
-	}
+	expectError(t, err, TimeoutError{Subject: "deployment", LastState: "deactivating", Elapsed: 20 * time.Second, Polls: 7},
+		`deployment still "deactivating" after 20s (7 polls)`)
 	// 1+1.5+2.25+3.375+5.0625 = 13.1875s; the 7.59375s pause is cut to 6.8125s.
 	wantSleeps := seconds(1, 1.5, 2.25, 3.375, 5.0625, 6.8125)
 	if s := clk.Sleeps(); !slices.Equal(s, wantSleeps) {
@@ -227,22 +227,13 @@ func TestUnknownTooLongFails(t *testing.T) {
 	poll := timeline(clk, &polls, phase{0, "deploying"}, phase{4 * time.Second, "unknown"})
 	_, err := Wait(testContext(t), config(clk, poll))
 
-	var ue *UnknownTooLongError
-	if !errors.As(err, &ue) {
-		t.Fatalf("err = %v (%T), want *UnknownTooLongError", err, err)
-	}
 	// First seen by the poll at 4.75s; the pause is cut so that the verdict
 	// falls exactly two minutes later.
-	want := UnknownTooLongError{
+	expectError(t, err, UnknownTooLongError{
 		Subject: "deployment", State: "unknown", Unlisted: false,
 		For: 2 * time.Minute, Elapsed: 124750 * time.Millisecond, Polls: 18,
-	}
-	if *ue != want {
-		t.Errorf("error = %+v, want %+v", *ue, want)
-	}
-	if msg := err.Error(); msg != `deployment stayed in "unknown" for 2m0s (2m5s in all, 18 polls)` {
-		t.Errorf("message = %q", msg)
-	}
+	},
+		`deployment stayed in "unknown" for 2m0s (2m5s in all, 18 polls)`)
 }
 
 func TestUnknownToleranceIsTwoMinutes(t *testing.T) {
