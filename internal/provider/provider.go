@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -44,8 +46,10 @@ const (
 )
 
 var (
-	_ provider.Provider              = &OxenProvider{}
-	_ provider.ProviderWithFunctions = &OxenProvider{}
+	_ provider.Provider                  = &OxenProvider{}
+	_ provider.ProviderWithFunctions     = &OxenProvider{}
+	_ provider.ProviderWithListResources = &OxenProvider{}
+	_ provider.ProviderWithActions       = &OxenProvider{}
 )
 
 // OxenProvider is the oxen provider.
@@ -231,6 +235,8 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func (p *OxenProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -248,6 +254,14 @@ func (p *OxenProvider) Resources(context.Context) []func() resource.Resource {
 
 func (p *OxenProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{NewEstimateCostFunction}
+}
+
+func (p *OxenProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewModelActivationListResource}
+}
+
+func (p *OxenProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{NewModelActivateAction, NewModelDeactivateAction}
 }
 
 func userAgent(version, terraformVersion string) string {
