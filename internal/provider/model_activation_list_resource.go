@@ -60,14 +60,13 @@ func (r *ModelActivationListResource) ListResourceConfigSchema(_ context.Context
 		quoted[i] = "`" + s + "`"
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds the deployments of the custom models the API key can see, one result per model, " +
-			"sorted by model id, for `terraform query` (Terraform 1.14+). Base models have no deployment and are never " +
-			"listed. Each result has the identity `{ model_id }` and a display name with the model and its status; " +
-			"with `include_resource = true` (and with `-generate-config-out`) it carries the `oxen_model_activation` " +
-			"exactly as `import` reads it: `active = true` only for a deployment that is `active` or `deploying`, " +
-			"so a generated configuration never starts, restarts or retries a deployment. Each status is read live, " +
-			"as import reads it: one request lists (or searches) the catalog, then one per custom model, until " +
-			"`limit` results are found.",
+		MarkdownDescription: "Finds the deployments of the custom models the API key can see, for `terraform query` " +
+			"(Terraform 1.14+), so that deployments made by hand in the hub can be imported with a generated " +
+			"configuration. One result per custom model, sorted by model id, with the identity `{ model_id }` and a " +
+			"display name with the model and its status; base models have no deployment and are never listed. With " +
+			"`include_resource = true` (and always with `-generate-config-out`) each result carries the " +
+			"`oxen_model_activation` exactly as `import` reads it: `active = true` only for a deployment that is " +
+			"`active` or `deploying`, so a generated configuration never starts, restarts or retries a deployment.",
 		Attributes: map[string]schema.Attribute{
 			"statuses": schema.ListAttribute{
 				ElementType: types.StringType,
