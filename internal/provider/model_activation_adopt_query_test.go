@@ -23,9 +23,14 @@ const adoptQuery = `list "oxen_model_activation" "settled" {
 }
 `
 
-// skipWithoutQuery skips a binary run on a CLI without `terraform query`.
-func skipWithoutQuery(t *testing.T, cli string) {
+// skipWithoutQuery skips a binary run on a CLI without `terraform query`,
+// before the provider binary is built for it.
+func skipWithoutQuery(t *testing.T) {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		return // newBinaryRun skips it
+	}
+	cli := accCLI(t)
 	if os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org" {
 		t.Skip("OpenTofu has no list resources")
 	}
@@ -54,9 +59,9 @@ func skipWithoutQuery(t *testing.T, cli string) {
 // provider binary, as a user's does: terraform-plugin-testing's query steps
 // cannot generate configuration.
 func TestAccModelActivationList_generateImportApply(t *testing.T) {
+	skipWithoutQuery(t)
 	env := newTestEnv(t)
 	r := newBinaryRun(t, env.config(""))
-	skipWithoutQuery(t, r.cli)
 	mustWrite(t, filepath.Join(r.work, "adopt.tfquery.hcl"), 0o644, adoptQuery)
 
 	run := func(args ...string) string {
