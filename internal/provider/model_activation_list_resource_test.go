@@ -65,6 +65,26 @@ func TestModelActivationList_withoutResource(t *testing.T) {
 	}
 }
 
+// search asks the hub's search endpoint, and limit stops the live reads
+// once enough results are found.
+func TestModelActivationList_searchAndLimit(t *testing.T) {
+	env := newProtocolEnv(t, testAPIKey)
+	results := env.list(nil, "acc-custom", false, 3)
+	var names []string
+	for _, r := range results {
+		names = append(names, r.DisplayName)
+	}
+	if got := strings.Join(names, ", "); got != "acc-custom-1 (inactive), acc-custom-2 (inactive), acc-custom-3 (inactive)" {
+		t.Errorf("listed %s", got)
+	}
+	if n := env.sim.CountRequests("GET", oxensim.ModelsPath+"/search"); n != 1 {
+		t.Errorf("sent %d search requests, want 1", n)
+	}
+	if n := liveReads(env.sim); n != 3 {
+		t.Errorf("read %d live statuses for a limit of 3, want 3", n)
+	}
+}
+
 // Without a key the hub shows no custom model: the stream says why it is
 // empty instead of looking like an account without deployments.
 func TestModelActivationList_noKeyWarns(t *testing.T) {
