@@ -12,10 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
-	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -46,10 +44,8 @@ const (
 )
 
 var (
-	_ provider.Provider                  = &OxenProvider{}
-	_ provider.ProviderWithFunctions     = &OxenProvider{}
-	_ provider.ProviderWithListResources = &OxenProvider{}
-	_ provider.ProviderWithActions       = &OxenProvider{}
+	_ provider.Provider              = &OxenProvider{}
+	_ provider.ProviderWithFunctions = &OxenProvider{}
 )
 
 // OxenProvider is the oxen provider.
@@ -234,9 +230,9 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		locks:         p.locks,
 	}
 	resp.DataSourceData = data
-	resp.ResourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+	resp.ResourceData = data
 }
 
 func (p *OxenProvider) DataSources(context.Context) []func() datasource.DataSource {
@@ -254,14 +250,6 @@ func (p *OxenProvider) Resources(context.Context) []func() resource.Resource {
 
 func (p *OxenProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{NewEstimateCostFunction}
-}
-
-func (p *OxenProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{NewModelActivationListResource}
-}
-
-func (p *OxenProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{NewModelActivateAction, NewModelDeactivateAction}
 }
 
 func userAgent(version, terraformVersion string) string {
