@@ -61,7 +61,11 @@ type protocolEnv struct {
 func newProtocolEnv(t *testing.T, key string) *protocolEnv {
 	t.Helper()
 	env := newTestEnv(t)
-	server, schemas := configure(t, newCatalogServer(&OxenProvider{version: "test", clock: env.clock, locks: newModelLocks()}), env.url, key)
+	served, err := env.factories()["oxen"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, schemas := configure(t, served, env.url, key)
 	return &protocolEnv{testEnv: env, server: server, schemas: schemas}
 }
 
