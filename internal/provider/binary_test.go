@@ -74,10 +74,16 @@ func newBinaryRun(t *testing.T, config string) *binaryRun {
 // plus env. It returns the CLI's output and the provider's stderr.
 func (r *binaryRun) plan(env ...string) (out, providerStderr string, err error) {
 	r.t.Helper()
+	return r.command([]string{"plan", "-input=false", "-no-color"}, env...)
+}
+
+// command runs the CLI with args, in the environment plan describes.
+func (r *binaryRun) command(args []string, env ...string) (out, providerStderr string, err error) {
+	r.t.Helper()
 	_ = os.Remove(r.logs)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, r.cli, "plan", "-input=false", "-no-color")
+	cmd := exec.CommandContext(ctx, r.cli, args...)
 	cmd.Dir = r.work
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "SSL_CERT_") {

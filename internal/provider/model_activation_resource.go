@@ -278,6 +278,16 @@ func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan 
 // whether a request that may have changed the deployment was sent, even one
 // that failed, unless the hub refused it.
 func (r *ModelActivationResource) converge(ctx context.Context, modelID string, wantActive bool, timeout time.Duration) (*oxen.Model, bool, error) {
+	return r.convergeSeeing(ctx, modelID, wantActive, timeout, nil)
+}
+
+// convergeSeeing is converge that also hands seen (when not nil) every
+// custom model it reads or is answered on the way, so that the actions,
+// which move deployments with this same code, can report each status.
+func (r *ModelActivationResource) convergeSeeing(ctx context.Context, modelID string, wantActive bool, timeout time.Duration, seen func(*oxen.Model)) (*oxen.Model, bool, error) {
+	if seen == nil {
+		seen = func(*oxen.Model) {}
+	}
 	unlock := r.data.locks.lock(modelID)
 	defer unlock()
 
@@ -289,6 +299,7 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 	if m.IsBase() {
 		return m, false, errBaseModel
 	}
+	seen(m)
 	target := targetStatus(wantActive)
 	heading := oxen.StatusDeploying
 	if !wantActive {
@@ -311,8 +322,9 @@ func (r *ModelActivationResource) converge(ctx context.Context, modelID string, 
 			return m, !r.refused(ctx, modelID, s, err), err
 		}
 		m = changed
+		seen(m)
 	}
-	settled, err := r.waitFor(ctx, modelID, target, heading, timeout, m)
+	settled, err := r.waitFor(ctx, modelID, target, heading, timeout, m, seen)
 	return settled, sent, err
 }
 
@@ -335,8 +347,9 @@ func (r *ModelActivationResource) refused(ctx context.Context, modelID, before s
 	return err == nil && deploymentStatus(m) == before
 }
 
-// waitFor polls the model's live status until it reaches target.
-func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, heading string, timeout time.Duration, last *oxen.Model) (*oxen.Model, error) {
+// waitFor polls the model's live status until it reaches target, handing
+// seen every model polled.
+func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, heading string, timeout time.Duration, last *oxen.Model, seen func(*oxen.Model)) (*oxen.Model, error) {
 	if last != nil && last.Status() == target {
 		return last, nil
 	}
@@ -350,6 +363,7 @@ func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, 
 				return nil, "", err
 			}
 			tflog.Debug(ctx, "polled model deployment", map[string]any{"model_id": modelID, "poll": polls, "status": m.Status()})
+			seen(m)
 			return m, m.Status(), nil
 		},
 		Target:      target,

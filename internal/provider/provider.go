@@ -230,6 +230,8 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		locks:         p.locks,
 	}
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 	resp.ResourceData = data
 }
 
