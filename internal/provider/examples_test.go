@@ -32,15 +32,16 @@ import (
 const examplesDir = "../../examples"
 
 // example is one configuration under examples/. A directory with a main.tf
-// is one configuration, together with the .tf files of its subdirectories
-// that have no main.tf of their own (demo/functions, which `make demo` adds
-// when the CLI has provider functions). Anywhere else each file is a fragment
+// is one configuration; the .tf files of its subdirectories that have no
+// main.tf of their own are added when the CLI has what they use, as `make
+// demo` adds demo/functions when the CLI has provider functions. Anywhere else each file is a fragment
 // that the docs show on its own page, and runs on its own, except that the
 // import fragments (import*.tf, import.sh) join the resource.tf beside them,
 // which declares the resource they import to.
 type example struct {
 	name     string   // what the subtest is called: "demo", "resources/oxen_model_activation/budget.tf"
 	files    []string // the .tf files, relative to examplesDir
+	extras   []string // .tf files added when the CLI has what they use
 	commands []string // the lines of an import.sh, run after init
 }
 
@@ -68,13 +69,14 @@ func examples(t *testing.T) []example {
 			if err != nil {
 				return err
 			}
+			e := example{name: filepath.ToSlash(rel), files: tfs}
 			for _, f := range sub {
 				if !hasMainTF(filepath.Dir(f)) {
 					r, _ := filepath.Rel(examplesDir, f)
-					tfs = append(tfs, r)
+					e.extras = append(e.extras, r)
 				}
 			}
-			out = append(out, example{name: filepath.ToSlash(rel), files: tfs})
+			out = append(out, e)
 			return nil
 		}
 		resourceTF := filepath.Join(rel, "resource.tf")
@@ -159,6 +161,18 @@ func newCLI(t *testing.T) cli {
 		c.version = append(c.version, v)
 	}
 	return c
+}
+
+// cannotRun says why the CLI cannot run a configuration, or "".
+func (c cli) cannotRun(config string) string {
+	for _, f := range cliFeatures {
+		if f.used.MatchString(config) {
+			if why := c.lacks(f); why != "" {
+				return why
+			}
+		}
+	}
+	return ""
 }
 
 // lacks says why the CLI cannot run something that uses f, or "".
@@ -333,35 +347,36 @@ func TestAccExamples(t *testing.T) {
 	for _, e := range all {
 		t.Run(e.name, func(t *testing.T) {
 			t.Parallel()
+			files := map[string]string{}
 			var text strings.Builder
-			for _, f := range e.files {
+			for _, f := range append(e.files, e.extras...) {
 				b, err := os.ReadFile(filepath.Join(examplesDir, f))
 				if err != nil {
 					t.Fatal(err)
 				}
+				why := c.cannotRun(string(b))
+				switch {
+				case why != "" && slices.Contains(e.extras, f):
+					t.Logf("%s left out: %s", f, why)
+					continue
+				case why != "":
+					t.Skip(why)
+				}
+				files[strings.ReplaceAll(f, string(filepath.Separator), "_")] = string(b)
 				text.Write(b)
 			}
-			for _, f := range cliFeatures {
-				if f.used.MatchString(text.String()) {
-					if why := c.lacks(f); why != "" {
-						t.Skip(why)
-					}
-				}
+			// A fragment shows only the blocks it is about; the configuration
+			// a user adds it to declares where the provider comes from.
+			if !strings.Contains(text.String(), "required_providers") {
+				files["terraform.tf"] = "terraform {\n  required_providers {\n    oxen = { source = \"oxen-ai/oxen\" }\n  }\n}\n"
 			}
 
 			sim := oxensim.New(oxensim.Options{APIKey: testAPIKey, DeployDuration: time.Millisecond, DeactivateDuration: time.Millisecond})
 			srv := httptest.NewServer(sim)
 			t.Cleanup(srv.Close)
 			r := newExampleRun(t, c, srv.URL)
-			for _, f := range e.files {
-				b, _ := os.ReadFile(filepath.Join(examplesDir, f))
-				mustWrite(t, filepath.Join(r.dir, strings.ReplaceAll(f, string(filepath.Separator), "_")), 0o644, string(b))
-			}
-			// A fragment shows only the blocks it is about; the configuration
-			// a user adds it to declares where the provider comes from.
-			if !strings.Contains(text.String(), "required_providers") {
-				mustWrite(t, filepath.Join(r.dir, "terraform.tf"), 0o644,
-					"terraform {\n  required_providers {\n    oxen = { source = \"oxen-ai/oxen\" }\n  }\n}\n")
+			for name, content := range files {
+				mustWrite(t, filepath.Join(r.dir, name), 0o644, content)
 			}
 
 			r.run([]int{0}, "init", "-input=false", "-no-color")

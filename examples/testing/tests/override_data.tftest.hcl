@@ -1,5 +1,7 @@
 # The real provider, with its look-ups and the activation overridden: plan
 # and apply reach no API, and each run sets exactly the answers it is about.
+# An object an override sets is set whole, every attribute named (the prices
+# that do not apply as null), as OpenTofu requires.
 provider "oxen" {
   api_key = "not-used-every-call-is-overridden"
 }
@@ -15,9 +17,15 @@ override_data {
   target = data.oxen_model.chat
   values = {
     pricing = {
-      method                = "token"
-      input_cost_per_token  = 0.000001
-      output_cost_per_token = 0.000005
+      method                        = "token"
+      input_cost_per_token          = 0.000001
+      output_cost_per_token         = 0.000005
+      cost_per_second               = null
+      cost_per_image                = null
+      cost_per_second_high_res      = null
+      cost_per_second_with_audio    = null
+      cost_per_image_grid           = null
+      cost_per_second_by_resolution = null
     }
   }
 }
@@ -48,9 +56,15 @@ run "price_rise_breaks_the_budget" {
     target = data.oxen_model.chat
     values = {
       pricing = {
-        method                = "token"
-        input_cost_per_token  = 0.000015
-        output_cost_per_token = 0.000075
+        method                        = "token"
+        input_cost_per_token          = 0.000015
+        output_cost_per_token         = 0.000075
+        cost_per_second               = null
+        cost_per_image                = null
+        cost_per_second_high_res      = null
+        cost_per_second_with_audio    = null
+        cost_per_image_grid           = null
+        cost_per_second_by_resolution = null
       }
     }
   }
@@ -65,8 +79,15 @@ run "time_priced_model_is_refused" {
     target = data.oxen_model.chat
     values = {
       pricing = {
-        method          = "time"
-        cost_per_second = 0.001
+        method                        = "time"
+        input_cost_per_token          = null
+        output_cost_per_token         = null
+        cost_per_second               = 0.001
+        cost_per_image                = null
+        cost_per_second_high_res      = null
+        cost_per_second_with_audio    = null
+        cost_per_image_grid           = null
+        cost_per_second_by_resolution = null
       }
     }
   }
