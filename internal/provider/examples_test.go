@@ -37,7 +37,8 @@ const examplesDir = "../../examples"
 // demo` adds demo/functions when the CLI has provider functions. Anywhere else each file is a fragment
 // that the docs show on its own page, and runs on its own, except that the
 // import fragments (import*.tf, import.sh) join the resource.tf beside them,
-// which declares the resource they import to.
+// which declares the resource they import to. Query files (*.tfquery.hcl)
+// count as .tf files do: `terraform query` runs them.
 type example struct {
 	name     string   // what the subtest is called: "demo", "resources/oxen_model_activation/budget.tf"
 	files    []string // the .tf files, relative to examplesDir
@@ -58,6 +59,11 @@ func examples(t *testing.T) []example {
 			return err
 		}
 		tfs, err := filepath.Glob(filepath.Join(path, "*.tf"))
+		if err != nil {
+			return err
+		}
+		queries, err := filepath.Glob(filepath.Join(path, "*.tfquery.hcl"))
+		tfs = append(tfs, queries...)
 		if err != nil || len(tfs) == 0 || hasMainTF(filepath.Dir(path)) && !hasMainTF(path) {
 			return err
 		}
@@ -262,6 +268,8 @@ func cliEnv(env ...string) []string {
 	return append(append(out, "CHECKPOINT_DISABLE=1"), env...)
 }
 
+var actionBlock = regexp.MustCompile(`(?m)^action\s+"([^"]+)"\s+"([^"]+)"`)
+
 var warningLine = regexp.MustCompile(`(?m)^\W*Warning: (.+)$`)
 
 // warnings adds the summaries of the warnings in a CLI's output to seen.
@@ -332,8 +340,9 @@ var exampleWarnings = map[string]map[string]bool{
 	"resources/oxen_model_activation/import-by-identity.tf":  {`Apply will activate model "catalog-writer-ft"`: true},
 }
 
-// TestAccExamples runs every example: init, plan, apply, a second plan that
-// must find nothing to do, and destroy, each against a simulator of its own.
+// TestAccExamples runs every example: init, plan, apply (then invokes its
+// actions and runs its queries), a second plan that must find nothing to do,
+// and destroy, each against a simulator of its own.
 // It fails on any warning the CLI prints, as a user would notice one.
 func TestAccExamples(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
@@ -348,6 +357,7 @@ func TestAccExamples(t *testing.T) {
 		t.Run(e.name, func(t *testing.T) {
 			t.Parallel()
 			files := map[string]string{}
+			hasQuery := false
 			var text strings.Builder
 			for _, f := range append(e.files, e.extras...) {
 				b, err := os.ReadFile(filepath.Join(examplesDir, f))
@@ -363,6 +373,7 @@ func TestAccExamples(t *testing.T) {
 					t.Skip(why)
 				}
 				files[strings.ReplaceAll(f, string(filepath.Separator), "_")] = string(b)
+				hasQuery = hasQuery || strings.HasSuffix(f, ".tfquery.hcl")
 				text.Write(b)
 			}
 			// A fragment shows only the blocks it is about; the configuration
@@ -392,6 +403,15 @@ func TestAccExamples(t *testing.T) {
 			warnings(seen, plan)
 			apply, _ := r.run([]int{0}, "apply", "-input=false", "-no-color", "-auto-approve")
 			warnings(seen, apply)
+			// An action example declares what a user invokes by hand.
+			for _, m := range actionBlock.FindAllStringSubmatch(text.String(), -1) {
+				invoked, _ := r.run([]int{0}, "apply", "-input=false", "-no-color", "-auto-approve", "-invoke=action."+m[1]+"."+m[2])
+				warnings(seen, invoked)
+			}
+			if hasQuery {
+				listed, _ := r.run([]int{0}, "query", "-no-color")
+				warnings(seen, listed)
+			}
 			out, _ := r.run([]int{0}, "output", "-json", "-no-color")
 			var outputs map[string]struct{ Value json.RawMessage }
 			if err := json.Unmarshal([]byte(out), &outputs); err != nil {
