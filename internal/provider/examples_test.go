@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -306,6 +307,7 @@ func (r *exampleRun) run(ok []int, args ...string) (string, int) {
 var exampleOutputs = map[string]map[string]string{
 	"data-sources/oxen_model/data-source.tf": {
 		"sonnet_endpoint":    `"/chat/completions"`,
+		"image_qualities":    `["low","medium","high"]`,
 		"support_bot_status": `"active"`,
 		"sonnet_raw_owner":   `"oxen"`,
 	},
@@ -418,8 +420,9 @@ func TestAccExamples(t *testing.T) {
 				t.Fatalf("output -json: %v\n%s", err, out)
 			}
 			for name, want := range exampleOutputs[e.name] {
-				if got := string(outputs[name].Value); got != want {
-					t.Errorf("output %s = %s, want %s", name, got, want)
+				var got bytes.Buffer
+				if err := json.Compact(&got, outputs[name].Value); err != nil || got.String() != want {
+					t.Errorf("output %s = %s, want %s", name, outputs[name].Value, want)
 				}
 			}
 			again, code := r.run([]int{0, 2}, "plan", "-input=false", "-no-color", "-detailed-exitcode")
