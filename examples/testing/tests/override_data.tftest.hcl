@@ -1,7 +1,7 @@
 # The real provider, with its look-ups and the activation overridden: plan
-# and apply reach no API, and each run sets exactly the answers it is about.
-# An object an override sets is set whole, every attribute named (the prices
-# that do not apply as null), as OpenTofu requires.
+# and apply reach no API. Each run sets the price it is about (OpenTofu warns
+# when a run overrides what the file overrides too), and sets it whole, every
+# attribute named and the prices that do not apply null, as OpenTofu requires.
 provider "oxen" {
   api_key = "not-used-every-call-is-overridden"
 }
@@ -13,23 +13,6 @@ override_data {
   }
 }
 
-override_data {
-  target = data.oxen_model.chat
-  values = {
-    pricing = {
-      method                        = "token"
-      input_cost_per_token          = 0.000001
-      output_cost_per_token         = 0.000005
-      cost_per_second               = null
-      cost_per_image                = null
-      cost_per_second_high_res      = null
-      cost_per_second_with_audio    = null
-      cost_per_image_grid           = null
-      cost_per_second_by_resolution = null
-    }
-  }
-}
-
 override_resource {
   target = oxen_model_activation.support_bot
   values = {
@@ -38,6 +21,23 @@ override_resource {
 }
 
 run "cheap_model" {
+  override_data {
+    target = data.oxen_model.chat
+    values = {
+      pricing = {
+        method                        = "token"
+        input_cost_per_token          = 0.000001
+        output_cost_per_token         = 0.000005
+        cost_per_second               = null
+        cost_per_image                = null
+        cost_per_second_high_res      = null
+        cost_per_second_with_audio    = null
+        cost_per_image_grid           = null
+        cost_per_second_by_resolution = null
+      }
+    }
+  }
+
   assert {
     condition     = abs(output.monthly_cost - 600) < 0.000001
     error_message = "A month should cost 600 USD, not ${output.monthly_cost}."
