@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,7 +70,8 @@ func newBinaryRun(t *testing.T, config string) *binaryRun {
 	return r
 }
 
-// plan runs `plan` in the environment of cliEnv, plus env. It returns the CLI's output and the provider's stderr.
+// plan runs `plan` with the caller's environment minus every TF_ variable,
+// plus env. It returns the CLI's output and the provider's stderr.
 func (r *binaryRun) plan(env ...string) (out, providerStderr string, err error) {
 	r.t.Helper()
 	_ = os.Remove(r.logs)
@@ -77,7 +79,13 @@ func (r *binaryRun) plan(env ...string) (out, providerStderr string, err error) 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.cli, "plan", "-input=false", "-no-color")
 	cmd.Dir = r.work
-	cmd.Env = cliEnv(append([]string{"TF_CLI_CONFIG_FILE=" + r.cliConfig}, env...)...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "SSL_CERT_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "TF_CLI_CONFIG_FILE="+r.cliConfig)
+	cmd.Env = append(cmd.Env, env...)
 	b, err := cmd.CombinedOutput()
 	logs, _ := os.ReadFile(r.logs)
 	return string(b), string(logs), err
