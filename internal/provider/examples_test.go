@@ -440,11 +440,11 @@ func TestAccExamples(t *testing.T) {
 	}
 }
 
-// TestAccExamples_test runs `terraform test` (or `tofu test`) on
+// TestAccExamples_testCommand runs `terraform test` (or `tofu test`) on
 // examples/testing. Its tests mock or override every call, so they must pass
 // without sending a single request, which a simulator in OXEN_BASE_URL
 // counts.
-func TestAccExamples_test(t *testing.T) {
+func TestAccExamples_testCommand(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
