@@ -1,6 +1,7 @@
 # A configuration with look-ups and an activation, and the tests that check
-# it without an Oxen account: `terraform test` (Terraform 1.7+) runs
-# tests/*.tftest.hcl against a mocked provider or with overridden look-ups.
+# it without an Oxen account: `terraform test` (Terraform 1.7+) or `tofu test`
+# (OpenTofu 1.8+) runs tests/*.tftest.hcl against a mocked provider or with
+# overridden look-ups.
 
 terraform {
   required_providers {

@@ -30,11 +30,11 @@ func (l tflogLogger) Trace(ctx context.Context, msg string, fields map[string]an
 }
 
 // Terraform and OpenTofu show a provider's log only when TF_LOG or
-// TF_LOG_PROVIDER is set: without either they read every line the provider
-// writes to stderr, parse it as JSON and throw it away. The plugin SDKs log
-// at TRACE unless told otherwise (tens of lines per data source read), so a
-// plan of 100 look-ups spent a quarter of its time writing and parsing lines
-// nobody sees.
+// TF_LOG_PROVIDER is set: without either they still read every line the
+// provider writes to stderr, parse it as JSON and throw it away. The plugin
+// SDKs log at TRACE unless told otherwise, tens of lines per read, so a
+// provider that stays quiet when nobody asked for its log saves that work on
+// every plan.
 
 // quietLevelVars are the SDKs' level variables: of the provider's log, the
 // protocol SDK's and the framework's. QuietLogsUnlessShown sets them to OFF.

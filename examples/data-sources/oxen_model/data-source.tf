@@ -11,13 +11,18 @@ output "sonnet_price_per_million_input_tokens" {
   value = data.oxen_model.sonnet.pricing.input_cost_per_token * 1000000
 }
 
-# The request parameters a model accepts, as a JSON Schema.
+# The request parameters a model accepts, as a JSON Schema. Models without
+# one (most chat models) have a null request_schema, which jsondecode refuses.
 data "oxen_model" "image" {
   id = "gpt-image-1"
 }
 
 output "image_qualities" {
-  value = jsondecode(data.oxen_model.image.request_schema).properties.quality.enum
+  value = (
+    data.oxen_model.image.request_schema == null
+    ? null
+    : jsondecode(data.oxen_model.image.request_schema).properties.quality.enum
+  )
 }
 
 # A custom model's current deployment status, refreshed from the serving backend.

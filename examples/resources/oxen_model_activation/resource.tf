@@ -7,11 +7,17 @@ resource "oxen_model_activation" "support_bot" {
   }
 }
 
-# Keep a model stopped so it is not billed, but leave it running if this
-# resource is ever removed from the configuration.
+# Keep a model stopped so it is not billed.
 resource "oxen_model_activation" "nightly_eval" {
-  model_id              = "vision-tagger-ft"
-  active                = false
+  model_id = "vision-tagger-ft"
+  active   = false
+}
+
+# Keep a model deployed, and leave it serving when this resource is removed
+# from the configuration or destroyed (for example when another
+# configuration takes it over): destroy then only forgets it.
+resource "oxen_model_activation" "catalog_writer" {
+  model_id              = "catalog-writer-ft"
   deactivate_on_destroy = false
 }
 

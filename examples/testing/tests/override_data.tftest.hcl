@@ -1,5 +1,7 @@
 # The real provider, with its look-ups and the activation overridden: plan
-# and apply reach no API, and each run sets exactly the answers it is about.
+# and apply reach no API. Each run sets the price it is about (OpenTofu warns
+# when a run overrides what the file overrides too), and sets it whole, every
+# attribute named and the prices that do not apply null, as OpenTofu requires.
 provider "oxen" {
   api_key = "not-used-every-call-is-overridden"
 }
@@ -11,17 +13,6 @@ override_data {
   }
 }
 
-override_data {
-  target = data.oxen_model.chat
-  values = {
-    pricing = {
-      method                = "token"
-      input_cost_per_token  = 0.000001
-      output_cost_per_token = 0.000005
-    }
-  }
-}
-
 override_resource {
   target = oxen_model_activation.support_bot
   values = {
@@ -30,6 +21,23 @@ override_resource {
 }
 
 run "cheap_model" {
+  override_data {
+    target = data.oxen_model.chat
+    values = {
+      pricing = {
+        method                        = "token"
+        input_cost_per_token          = 0.000001
+        output_cost_per_token         = 0.000005
+        cost_per_second               = null
+        cost_per_image                = null
+        cost_per_second_high_res      = null
+        cost_per_second_with_audio    = null
+        cost_per_image_grid           = null
+        cost_per_second_by_resolution = null
+      }
+    }
+  }
+
   assert {
     condition     = abs(output.monthly_cost - 600) < 0.000001
     error_message = "A month should cost 600 USD, not ${output.monthly_cost}."
@@ -48,9 +56,15 @@ run "price_rise_breaks_the_budget" {
     target = data.oxen_model.chat
     values = {
       pricing = {
-        method                = "token"
-        input_cost_per_token  = 0.000015
-        output_cost_per_token = 0.000075
+        method                        = "token"
+        input_cost_per_token          = 0.000015
+        output_cost_per_token         = 0.000075
+        cost_per_second               = null
+        cost_per_image                = null
+        cost_per_second_high_res      = null
+        cost_per_second_with_audio    = null
+        cost_per_image_grid           = null
+        cost_per_second_by_resolution = null
       }
     }
   }
@@ -65,8 +79,15 @@ run "time_priced_model_is_refused" {
     target = data.oxen_model.chat
     values = {
       pricing = {
-        method          = "time"
-        cost_per_second = 0.001
+        method                        = "time"
+        input_cost_per_token          = null
+        output_cost_per_token         = null
+        cost_per_second               = 0.001
+        cost_per_image                = null
+        cost_per_second_high_res      = null
+        cost_per_second_with_audio    = null
+        cost_per_image_grid           = null
+        cost_per_second_by_resolution = null
       }
     }
   }
