@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -119,11 +118,7 @@ func TestAccModelActivation_refusedUpdateKeepsPriorState(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-7"
 	addr := "oxen_model_activation.bot"
-	rpcs := newActivationRPCs()
-	factories := env.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-		rpcs.ProviderServer = s
-		return rpcs
-	})
+	rpcs, factories := env.watchedFactories()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             env.expectSimStatus(model, "inactive"),

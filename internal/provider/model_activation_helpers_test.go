@@ -37,6 +37,16 @@ func newActivationRPCs() activationRPCs {
 	return activationRPCs{mu: &sync.Mutex{}, plans: &[]*tfprotov6.Diagnostic{}, applys: &[]appliedChange{}}
 }
 
+// watchedFactories serves the provider behind an activationRPCs, which it
+// returns too.
+func (e *testEnv) watchedFactories() (activationRPCs, map[string]func() (tfprotov6.ProviderServer, error)) {
+	rpcs := newActivationRPCs()
+	return rpcs, e.wrappedFactories(func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+		rpcs.ProviderServer = s
+		return rpcs
+	})
+}
+
 func (a activationRPCs) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	resp, err := a.ProviderServer.PlanResourceChange(ctx, req)
 	if err == nil && req.TypeName == "oxen_model_activation" {
@@ -131,6 +141,22 @@ func untaint(t *testing.T, parent, address string) {
 	}
 	if !strings.Contains(string(out), "has been successfully untainted") {
 		t.Fatalf("%s untaint %s said:\n%s", filepath.Base(bin), address, out)
+	}
+}
+
+// importedAs checks that terraform import recorded one resource with these
+// attributes.
+func importedAs(want map[string]string) func([]*terraform.InstanceState) error {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("import recorded %d resources, want 1", len(states))
+		}
+		for attr, v := range want {
+			if got := states[0].Attributes[attr]; got != v {
+				return fmt.Errorf("imported %s = %q, want %q", attr, got, v)
+			}
+		}
+		return nil
 	}
 }
 

@@ -55,6 +55,18 @@ func importByModelID(addr, model string) resource.TestStep {
 	}
 }
 
+// updatesTo is the plan of an in-place change of the deployment to status,
+// after which nothing is left to do.
+func updatesTo(addr, status string) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(status)),
+		},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+}
+
 func statusIs(addr, want string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
 }
@@ -90,13 +102,7 @@ func TestAccModelActivation_lifecycle(t *testing.T) {
 		}, {
 			// Stop billing: an in-place update that waits for inactive.
 			Config: env.config(activationConfig("bot", model, "  active = false")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+			ConfigPlanChecks: updatesTo(addr, "inactive"),
 			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "inactive")},
 			Check:             env.expectSimStatus(model, "inactive"),
 		}, {
