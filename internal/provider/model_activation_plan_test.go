@@ -315,8 +315,8 @@ func TestAccModelActivation_errorDeploymentPlanWarns(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: env.config(activationConfig("bot", model, "")),
 		}, {
-			PreConfig: fail,
-			Config:    env.config(activationConfig("bot", model, "")),
+			PreConfig:        fail,
+			Config:           env.config(activationConfig("bot", model, "")),
 			ConfigPlanChecks: updatesTo(addr, "active"),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				expectWarnings(rpcs, `Apply will try again to activate model "acc-custom-5", whose deployment failed: `+
@@ -329,8 +329,8 @@ func TestAccModelActivation_errorDeploymentPlanWarns(t *testing.T) {
 			),
 		}, {
 			// It fails again; the advice is followed: active = false.
-			PreConfig: fail,
-			Config:    env.config(activationConfig("bot", model, "  active = false")),
+			PreConfig:        fail,
+			Config:           env.config(activationConfig("bot", model, "  active = false")),
 			ConfigPlanChecks: updatesTo(addr, "inactive"),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				expectWarnings(rpcs, fmt.Sprintf(deactivateFailed, model)),
