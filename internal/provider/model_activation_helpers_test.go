@@ -23,8 +23,17 @@ import (
 type activationRPCs struct {
 	tfprotov6.ProviderServer
 	mu     *sync.Mutex
-	plans  *[]*tfprotov6.Diagnostic
+	plans  *[]plannedDiag
 	applys *[]appliedChange
+	// destroysOnly makes warnings report only the plans that destroy.
+	destroysOnly bool
+}
+
+// plannedDiag is a diagnostic of one PlanResourceChange, and whether that
+// plan destroys the resource.
+type plannedDiag struct {
+	*tfprotov6.Diagnostic
+	destroy bool
 }
 
 // appliedChange is one ApplyResourceChange: the state before and after.
@@ -34,7 +43,7 @@ type appliedChange struct {
 }
 
 func newActivationRPCs() activationRPCs {
-	return activationRPCs{mu: &sync.Mutex{}, plans: &[]*tfprotov6.Diagnostic{}, applys: &[]appliedChange{}}
+	return activationRPCs{mu: &sync.Mutex{}, plans: &[]plannedDiag{}, applys: &[]appliedChange{}}
 }
 
 // watchedFactories serves the provider behind an activationRPCs, which it
@@ -50,8 +59,11 @@ func (e *testEnv) watchedFactories() (activationRPCs, map[string]func() (tfproto
 func (a activationRPCs) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	resp, err := a.ProviderServer.PlanResourceChange(ctx, req)
 	if err == nil && req.TypeName == "oxen_model_activation" {
+		destroy := mustUnmarshal(resp.PlannedState, activationTFType()).IsNull()
 		a.mu.Lock()
-		*a.plans = append(*a.plans, resp.Diagnostics...)
+		for _, d := range resp.Diagnostics {
+			*a.plans = append(*a.plans, plannedDiag{Diagnostic: d, destroy: destroy})
+		}
 		a.mu.Unlock()
 	}
 	return resp, err
@@ -78,11 +90,19 @@ func (a activationRPCs) warnings() []string {
 	defer a.mu.Unlock()
 	var out []string
 	for _, d := range *a.plans {
-		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning && (d.destroy || !a.destroysOnly) {
 			out = append(out, d.Summary+": "+d.Detail)
 		}
 	}
 	return out
+}
+
+// destroys is a that reports the warnings of destroy plans only. Before
+// it plans a destroy, `terraform destroy` plans the configuration as usual
+// to refresh the state, and drops that plan's warnings unless it fails.
+func (a activationRPCs) destroys() activationRPCs {
+	a.destroysOnly = true
+	return a
 }
 
 // lastApply returns the last apply of the resource, or fails.

@@ -438,13 +438,15 @@ func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateReq
 }
 
 // terraform destroy stops a serving deployment and one still deploying: the
-// plan says so for each, with its status and cost. A stopped one, or one
-// with deactivate_on_destroy = false, goes without a warning.
+// plan says so for each, with its status and cost, and that it deactivates
+// one in error. A stopped one, or one with deactivate_on_destroy = false,
+// goes without a warning.
 func TestAccModelActivation_destroyWarnsOfStop(t *testing.T) {
 	env := newTestEnv(t)
 	rpcs, factories := env.watchedFactories()
 	cfg := env.config(activationConfig("serving", "support-bot-ft", "") +
 		activationConfig("starting", "acc-custom-5", "") +
+		activationConfig("failed", "acc-custom-4", "") +
 		activationConfig("stopped", "my-custom-model", "  active = false") +
 		activationConfig("kept", "vision-tagger-ft", "  deactivate_on_destroy = false"))
 	resource.ParallelTest(t, resource.TestCase{
@@ -453,20 +455,27 @@ func TestAccModelActivation_destroyWarnsOfStop(t *testing.T) {
 			Config: cfg,
 		}, {
 			PreConfig: func() {
-				// A deploy started again outside Terraform.
-				if err := env.sim.SetStatus("acc-custom-5", "deploying"); err != nil {
-					t.Fatal(err)
+				// A deploy started again outside Terraform, and one failed.
+				for model, status := range map[string]string{"acc-custom-5": "deploying", "acc-custom-4": "error"} {
+					if err := env.sim.SetStatus(model, status); err != nil {
+						t.Fatal(err)
+					}
 				}
 				rpcs.reset()
 			},
 			Config:  cfg,
 			Destroy: true,
 			Check: resource.ComposeAggregateTestCheckFunc(
-				expectWarnings(rpcs,
+				expectWarnings(rpcs.destroys(),
 					stopWarning("support-bot-ft", "active", "serving", "2.808"),
-					stopWarning("acc-custom-5", "deploying", "deploying", "4.5")),
+					stopWarning("acc-custom-5", "deploying", "deploying", "4.5"),
+					`Apply will deactivate model "acc-custom-4", whose deployment failed: Model "acc-custom-4" is "error" `+
+						`in the hub: its deployment failed. This oxen_model_activation is to be destroyed (removed from the `+
+						`configuration, or by a destroy) with deactivate_on_destroy = true, so apply will send deactivate and `+
+						`wait until model "acc-custom-4" is "inactive".`),
 				env.expectSimStatus("support-bot-ft", "inactive"),
 				env.expectSimStatus("acc-custom-5", "inactive"),
+				env.expectSimStatus("acc-custom-4", "inactive"),
 				env.expectSimStatus("vision-tagger-ft", "active"),
 			),
 		}},
