@@ -429,6 +429,38 @@ resource "oxen_model_activation" "fleet" {
 	})
 }
 
+// The destroy warning's other remedy, followed: a resource forgotten with
+// `state rm` leaves its deployment serving, and the configuration without
+// it plans nothing and warns of nothing.
+func TestAccModelActivation_stateRmLeavesDeploymentRunning(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs, factories := env.watchedFactories()
+	const model = "support-bot-ft"
+	workDir := t.TempDir()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		WorkingDir:               workDir,
+		Steps: []resource.TestStep{{
+			Config: env.config(activationConfig("bot", model, "")),
+		}, {
+			PreConfig: func() {
+				runCLI(t, workDir, "Successfully removed 1 resource instance", "state", "rm", "-no-color", "oxen_model_activation.bot")
+				rpcs.reset()
+				env.sim.ResetRequests()
+			},
+			Config: env.config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectWarnings(rpcs),
+				env.expectChangeRequests(model, 0, 0),
+				env.expectSimStatus(model, "active"),
+			),
+		}},
+	})
+}
+
 // stateCheckFunc runs a check of the hub or of the plan's warnings where a
 // TestStep.Check cannot run.
 type stateCheckFunc func(*terraform.State) error
