@@ -158,11 +158,21 @@ func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.M
 		if d := adoptionWarning(plan.ModelID.ValueString(), deploymentStatus(adopted), want, rate); d != nil {
 			resp.Diagnostics.Append(d)
 		}
+	case !creating && !plan.ModelID.IsUnknown() && !plan.ModelID.Equal(stateModelID(ctx, req.State, &resp.Diagnostics)):
+		// A new model_id replaces the resource: this plan destroys the old
+		// one (the plan of the new one, a create, says what it adopts).
+		resp.Diagnostics.Append(destroyWarning(ctx, req.State)...)
 	case prior.ValueString() == oxen.StatusError:
 		// Refresh read the error; the plan's diff shows only a status
 		// change, not that apply acts on a failed deployment.
 		resp.Diagnostics.Append(errorWarning(plan.ModelID.ValueString(), want, rate))
 	}
+}
+
+func stateModelID(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) types.String {
+	var modelID types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("model_id"), &modelID)...)
+	return modelID
 }
 
 // costText is a cost_per_hour as the plan shows it.

@@ -461,6 +461,34 @@ func TestAccModelActivation_stateRmLeavesDeploymentRunning(t *testing.T) {
 	})
 }
 
+// A new model_id replaces the resource, which destroys the old one: the
+// plan warns that the serving deployment stops, and what happens to the
+// one the new resource adopts.
+func TestAccModelActivation_replacementWarnsOfStop(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs, factories := env.watchedFactories()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(activationConfig("bot", "support-bot-ft", "")),
+		}, {
+			PreConfig: rpcs.reset,
+			Config:    env.config(activationConfig("bot", "my-custom-model", "")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionDestroyBeforeCreate),
+				},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectWarnings(rpcs, stopWarning("support-bot-ft", "active", "serving", "2.808"),
+					`Apply will activate model "my-custom-model": Model "my-custom-model" is "inactive" in the hub.`),
+				env.expectSimStatus("support-bot-ft", "inactive"),
+				env.expectSimStatus("my-custom-model", "active"),
+			),
+		}},
+	})
+}
+
 // stateCheckFunc runs a check of the hub or of the plan's warnings where a
 // TestStep.Check cannot run.
 type stateCheckFunc func(*terraform.State) error
