@@ -25,33 +25,17 @@ import (
 func TestAccModelActivation_interruptedWait(t *testing.T) {
 	const model = "acc-custom-6"
 	var (
-		armed     atomic.Bool
-		mu        sync.Mutex
-		activated bool
-		rec       rpcRecorder
+		rec   rpcRecorder
+		ctrlC = interrupter{rec: &rec}
 	)
-	env := newTestEnv(t, func(o *oxensim.Options) {
-		o.OnRequest = func(r oxensim.Request) {
-			mu.Lock()
-			defer mu.Unlock()
-			if r.Method == "POST" && strings.HasSuffix(r.Path, model+"/activate") {
-				activated = true
-				return
-			}
-			// The first status poll after the activate request: press Ctrl-C.
-			if activated && armed.Load() && r.Method == "GET" && strings.Contains(r.RawQuery, "deployment_status=live") {
-				armed.Store(false)
-				rec.pressCtrlC()
-			}
-		}
-	})
+	env := newTestEnv(t, ctrlC.after(model, "activate"))
 	factories := env.wrappedFactories(rec.wrap)
 	start := env.clock.Now()
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
-			PreConfig: func() { armed.Store(true) },
+			PreConfig: func() { ctrlC.armed.Store(true) },
 			Config:    cfg,
 			// The deployment is still deploying, so a plan right after the
 			// interrupted apply wants to finish the job.
@@ -92,6 +76,48 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 	})
 }
 
+// interrupter presses Ctrl-C on the provider that rec serves for the
+// current command: while a change request is on its way (during), or, once
+// armed, at the first live status poll after the hub received one (after),
+// while apply or destroy waits for the deployment. rec.count("StopProvider")
+// tells whether it fired.
+type interrupter struct {
+	rec       *rpcRecorder
+	armed     atomic.Bool
+	mu        sync.Mutex
+	requested bool
+}
+
+// after is the simulator option that watches for request ("activate" or
+// "deactivate") of model, then for the poll.
+func (p *interrupter) after(model, request string) envOption {
+	return func(o *oxensim.Options) {
+		o.OnRequest = func(r oxensim.Request) {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if r.Method == "POST" && strings.HasSuffix(r.Path, model+"/"+request) {
+				p.requested = true
+				return
+			}
+			if p.requested && p.armed.Load() && r.Method == "GET" && strings.Contains(r.RawQuery, "deployment_status=live") {
+				p.armed.Store(false)
+				p.rec.pressCtrlC()
+			}
+		}
+	}
+}
+
+// during makes the hub hold the next POST to path until its client gives up
+// (or 10s pass, which leaves the test's checks to fail), and presses Ctrl-C
+// the moment the request arrives.
+func (p *interrupter) during(sim *oxensim.Server, path string) {
+	sim.InjectHold(oxensim.Hold{
+		Match:  func(r oxensim.Request) bool { return r.Method == "POST" && r.Path == path },
+		Max:    10 * time.Second,
+		OnHold: func(oxensim.Request) { p.rec.pressCtrlC() },
+	})
+}
+
 // deploymentIs checks the deployments the interrupted apply recorded.
 func deploymentIs(status string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue("oxen_model_activation.bot", tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
@@ -116,7 +142,8 @@ var finishesInPlace = resource.ConfigPlanChecks{
 func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 	const model = "acc-custom-7"
 	var (
-		rec rpcRecorder
+		rec   rpcRecorder
+		ctrlC = interrupter{rec: &rec}
 	)
 	env := newTestEnv(t)
 	factories := env.wrappedFactories(rec.wrap)
@@ -125,17 +152,8 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				// The hub holds the activate request until its client gives
-				// up (or 10s pass, which fails the test below); Ctrl-C is
-				// pressed the moment the request arrives.
-				env.sim.InjectHold(oxensim.Hold{
-					Match:  func(r oxensim.Request) bool { return r.Method == "POST" && r.Path == activatePath },
-					Max:    10 * time.Second,
-					OnHold: func(oxensim.Request) { rec.pressCtrlC() },
-				})
-			},
-			Config: cfg,
+			PreConfig: func() { ctrlC.during(env.sim, activatePath) },
+			Config:    cfg,
 			// The deployment never left "inactive": the next plan activates it.
 			ExpectNonEmptyPlan: true,
 			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("inactive")},
@@ -220,4 +238,70 @@ func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 			},
 		}},
 	})
+}
+
+// Ctrl-C during terraform destroy: while it waits for the deployment to
+// stop, or while the deactivate request is on its way (here the hub never
+// acts on it). The error says, in words, how far the deactivation got and
+// what running destroy again does, and doing so does just that: wait
+// without a second deactivate request, or send deactivate once.
+func TestAccModelActivation_interruptedDestroy(t *testing.T) {
+	const waitAccepted = `Stopped waiting for model "acc-custom-6" The hub accepted the deactivate request; the ` +
+		`wait was then interrupted with the deployment in status "deactivating", on its way to "inactive". The ` +
+		`model stays in state; run the same command again (the destroy, or the apply that removed the resource): ` +
+		`it reads the real status and waits for it to reach "inactive" without sending another deactivate ` +
+		`request while it is still on its way.`
+	const requestInFlight = `Interrupted while asking to deactivate model "acc-custom-7" Destroying the resource ` +
+		`was interrupted while the deactivate request was in flight, so it is not known whether the hub received ` +
+		`it. The deployment was last seen in status "active", before the request. The model stays in state; run ` +
+		`the same command again (the destroy, or the apply that removed the resource): it reads the real status ` +
+		`and sends deactivate again unless the deployment is by then "deactivating" or "inactive".`
+	cases := []struct {
+		name, model, want string
+		inFlight          bool
+		statusBetween     string // the hub's status after the interrupt
+		deactivatesAfter  int    // deactivate requests of the destroy run again
+	}{
+		{"while_waiting", "acc-custom-6", waitAccepted, false, "deactivating", 0},
+		{"request_in_flight", "acc-custom-7", requestInFlight, true, "active", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var rec rpcRecorder
+			ctrlC := interrupter{rec: &rec}
+			env := newTestEnv(t, ctrlC.after(c.model, "deactivate"))
+			cfg := env.config(activationConfig("bot", c.model, ""))
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.wrappedFactories(rec.wrap),
+				CheckDestroy:             env.expectSimStatus(c.model, "inactive"),
+				Steps: []resource.TestStep{{
+					Config: cfg,
+				}, {
+					PreConfig: func() {
+						if c.inFlight {
+							ctrlC.during(env.sim, oxensim.ModelsPath+"/"+c.model+"/deactivate")
+						} else {
+							ctrlC.armed.Store(true)
+						}
+					},
+					Config:      cfg,
+					Destroy:     true,
+					ExpectError: wrapped(c.want),
+				}, {
+					PreConfig: func() {
+						if rec.count("StopProvider") == 0 {
+							t.Fatal("the interrupt never fired")
+						}
+						if st, _ := env.sim.Status(c.model); st != c.statusBetween {
+							t.Fatalf("after the interrupt the hub has the deployment %q, want %q", st, c.statusBetween)
+						}
+						env.sim.ResetRequests()
+					},
+					Config:  cfg,
+					Destroy: true,
+					Check:   env.expectChangeRequests(c.model, 0, c.deactivatesAfter),
+				}},
+			})
+		})
+	}
 }

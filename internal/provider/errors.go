@@ -48,7 +48,9 @@ func adviceFor(data *providerData, modelID string, err error) string {
 		if !data.hasAPIKey {
 			return "No API key is configured. Set the " + envAPIKey + " environment variable, or api_key in the provider block."
 		}
-		return "The API key was rejected. Check that " + envAPIKey + " (or the provider's api_key) holds a current key of the account that owns the model."
+		return "The API key was rejected. Check that " + envAPIKey + " (or the provider's api_key) holds a current key: " +
+			"of your Oxen account for a base model, of the account that owns the model for a custom one. Base models " +
+			"can also be read with no key at all, but never with a rejected one."
 	case oxen.KindInsufficientCredits:
 		return fmt.Sprintf("The request was refused for lack of credits: add credits to %s, or check its billing, "+
 			"in the Oxen hub. Retrying will not help before then.", owner)

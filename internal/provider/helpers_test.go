@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -88,6 +89,33 @@ func (r *rpcRecorder) of(rpc string) []rpcCall {
 		}
 	}
 	return out
+}
+
+// destroys reads of r only the plans that destroy a resource (their
+// planned state is null): pass it to expectDiags for what a destroy
+// warns. `terraform destroy` first plans the configuration as usual to
+// refresh the state, and drops that plan's warnings unless it fails.
+func (r *rpcRecorder) destroys() recorded { return destroyPlans{r} }
+
+// recorded is what expectDiags reads: an rpcRecorder, or a view of one.
+type recorded interface{ of(rpc string) []rpcCall }
+
+type destroyPlans struct{ rec *rpcRecorder }
+
+func (d destroyPlans) of(rpc string) []rpcCall {
+	return slices.DeleteFunc(d.rec.of(rpc), func(c rpcCall) bool { return !plansDestroy(c) })
+}
+
+// plansDestroy is whether c is a plan whose planned state is null, or a
+// plan that failed and answered none: terraform destroy shows the
+// diagnostics of a refresh plan that fails.
+func plansDestroy(c rpcCall) bool {
+	resp, ok := c.resp.(*tfprotov6.PlanResourceChangeResponse)
+	if !ok || resp.PlannedState == nil {
+		return ok
+	}
+	null, err := resp.PlannedState.IsNull()
+	return err == nil && null
 }
 
 // count is how many times rpc was answered.
@@ -254,13 +282,14 @@ func (s recordedServer) CloseEphemeralResource(ctx context.Context, req *tfproto
 	return record(ctx, s, req, s.ProviderServer.CloseEphemeralResource)
 }
 
-// expectDiags checks the diagnostics rpc returned since rec was last
-// reset: each of want and no other, in any order, comparing severity,
-// summary, detail and the argument named. The CLI plans a resource again
-// while applying it, so a diagnostic that several calls returned counts
-// once; one call returning it twice fails. Request ids differ from run to
-// run: write them req_N in want.
-func expectDiags(rec *rpcRecorder, rpc string, want ...*tfprotov6.Diagnostic) func(*terraform.State) error {
+// expectDiags checks the diagnostics rpc returned since rec was last reset
+// (of the calls rec reads: rec.destroys() reads only destroy plans): each
+// of want and no other, in any order, comparing severity, summary, detail
+// and the argument named. The CLI plans a resource again while applying
+// it, so a diagnostic that several calls returned counts once; one call
+// returning it twice fails. Request ids differ from run to run: write them
+// req_N in want.
+func expectDiags(rec recorded, rpc string, want ...*tfprotov6.Diagnostic) func(*terraform.State) error {
 	return func(*terraform.State) error {
 		seen := map[string]bool{}
 		var got, exp []string
@@ -409,6 +438,18 @@ func importByModelID(addr, model string) resource.TestStep {
 
 func statusIs(addr, want string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
+}
+
+// updatesTo is the plan of an in-place change of the deployment to status,
+// after which nothing is left to do.
+func updatesTo(addr, status string) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(status)),
+		},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
 }
 
 // gpt5Lookup reads one base model; gpt5WasRead checks that it was read.

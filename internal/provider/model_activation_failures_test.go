@@ -172,7 +172,7 @@ func TestAccModelActivation_refusalAfterAnActedAttemptKeepsState(t *testing.T) {
 			},
 			Config: cfg,
 			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* 409 Conflict .* ` +
-				`The hub may have acted on the request. Terraform keeps the model in state and marks the resource tainted.`),
+				`The hub may have acted on the request. The model stays in state, and Terraform or OpenTofu marks the resource tainted.`),
 		}, {
 			Config: cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{

@@ -58,11 +58,17 @@ func mustUnmarshal(v *tfprotov6.DynamicValue, typ tftypes.Type) tftypes.Value {
 
 // untaint runs the CLI's own `untaint` on address, as the error after a
 // failed create tells a user to. terraform-plugin-testing can taint
-// (TestStep.Taint) but cannot untaint, so the test runs the same CLI binary
-// the steps run in the test case's working directory: plugin-testing makes
-// that directory as the only "work*" directory under TestCase.WorkingDir,
-// which the test sets to parent.
+// (TestStep.Taint) but cannot untaint.
 func untaint(t *testing.T, parent, address string) {
+	t.Helper()
+	runCLI(t, parent, "has been successfully untainted", "untaint", "-no-color", address)
+}
+
+// runCLI runs the same CLI binary the steps run, with args, in the test
+// case's working directory, and fails unless it succeeds saying want:
+// plugin-testing makes that directory as the only "work*" directory under
+// TestCase.WorkingDir, which the test sets to parent.
+func runCLI(t *testing.T, parent, want string, args ...string) {
 	t.Helper()
 	dirs, err := filepath.Glob(filepath.Join(parent, "work*"))
 	if err != nil || len(dirs) != 1 {
@@ -71,14 +77,27 @@ func untaint(t *testing.T, parent, address string) {
 	bin := accCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "untaint", "-no-color", address)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dirs[0]
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s untaint %s: %v\n%s", filepath.Base(bin), address, err, out)
+	if err != nil || !strings.Contains(string(out), want) {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
 	}
-	if !strings.Contains(string(out), "has been successfully untainted") {
-		t.Fatalf("%s untaint %s said:\n%s", filepath.Base(bin), address, out)
+}
+
+// importedAs checks that terraform import recorded one resource with these
+// attributes.
+func importedAs(want map[string]string) func([]*terraform.InstanceState) error {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 {
+			return fmt.Errorf("import recorded %d resources, want 1", len(states))
+		}
+		for attr, v := range want {
+			if got := states[0].Attributes[attr]; got != v {
+				return fmt.Errorf("imported %s = %q, want %q", attr, got, v)
+			}
+		}
+		return nil
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
@@ -79,12 +80,17 @@ func decodeRate(b []byte) (h hourlyRate, ok bool) {
 }
 
 // ModifyPlan makes the plan show what apply will reach (id, status, cost)
-// and, for a new resource, what it will do to the deployment it adopts. It
-// fails a plan that names a missing model or a base model, before anything
-// is applied.
+// and warns of what apply will do that the plan's diff does not say: for a
+// new resource, what happens to the deployment it adopts; for a resource
+// being destroyed, that a serving deployment stops; for any, that it acts
+// on a deployment in error. It fails a plan that names a missing model or a
+// base model, before anything is applied.
 func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		if !req.State.Raw.IsNull() {
+			resp.Diagnostics.Append(destroyWarning(ctx, req.State)...)
+		}
+		return
 	}
 	var plan modelActivationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -130,7 +136,7 @@ func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.M
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), target)...)
 	// Apply changes the deployment only when the status moves; only then is
 	// the deployment list unknown until apply.
-	var prior types.String
+	var prior types.String // the status refresh read
 	if !creating {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &prior)...)
 	}
@@ -147,12 +153,85 @@ func (r *ModelActivationResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("cost_per_hour"), cost)...)
 
-	if adopted != nil {
+	switch {
+	case adopted != nil:
 		if d := adoptionWarning(plan.ModelID.ValueString(), deploymentStatus(adopted), want, rate); d != nil {
 			resp.Diagnostics.Append(d)
 		}
+	case !creating && !plan.ModelID.IsUnknown() && !plan.ModelID.Equal(stateModelID(ctx, req.State, &resp.Diagnostics)):
+		// A new model_id replaces the resource: this plan destroys the old
+		// one (the plan of the new one, a create, says what it adopts).
+		resp.Diagnostics.Append(destroyWarning(ctx, req.State)...)
+	case prior.ValueString() == oxen.StatusError:
+		// Refresh read the error; the plan's diff shows only a status
+		// change, not that apply acts on a failed deployment.
+		resp.Diagnostics.Append(errorWarning(plan.ModelID.ValueString(), want, rate))
 	}
 }
+
+func stateModelID(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) types.String {
+	var modelID types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("model_id"), &modelID)...)
+	return modelID
+}
+
+// costText is a cost_per_hour as the plan shows it.
+func costText(perHour *big.Rat) string {
+	return numberFromRat(perHour).ValueBigFloat().Text('f', -1)
+}
+
+// errorWarning tells what apply does to a deployment in error: try again,
+// or stop it. Either way the plan shows only a change of status.
+func errorWarning(modelID string, wantActive bool, rate hourlyRate) diag.Diagnostic {
+	failed := fmt.Sprintf("Model %q is \"error\" in the hub: its deployment failed. ", modelID)
+	if !wantActive {
+		return diag.NewAttributeWarningDiagnostic(path.Root("active"),
+			fmt.Sprintf("Apply will deactivate model %q, whose deployment failed", modelID),
+			failed+"With active = false, apply sends deactivate and waits until the deployment is \"inactive\"; "+
+				"it does not try to deploy the model again. To try again instead, set active = true.")
+	}
+	detail := failed + "With active = true, apply sends activate again and waits for the deployment to become " +
+		"\"active\"; unless the cause of the failure has been fixed, it is likely to fail again. Check the model's " +
+		"deployment in the Oxen hub first. To stop the deployment instead, set active = false."
+	if rate.perHour != nil {
+		detail += fmt.Sprintf(" The deployment is billed for as long as it is up: cost_per_hour = %s.", costText(rate.perHour))
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("active"),
+		fmt.Sprintf("Apply will try again to activate model %q, whose deployment failed", modelID), detail)
+}
+
+// destroyWarning tells what destroying the resource does to a deployment
+// that is serving, on its way to serving, or in error. A removed resource
+// or a destroy plans only "will be destroyed": without this, a model that
+// drops out of a for_each would stop serving without a word.
+func destroyWarning(ctx context.Context, state tfsdk.State) diag.Diagnostics {
+	var prior modelActivationModel
+	diags := state.Get(ctx, &prior)
+	if diags.HasError() || !prior.DeactivateOnDestroy.ValueBool() {
+		return diags
+	}
+	modelID, status := prior.ModelID.ValueString(), prior.Status.ValueString()
+	destroying := fmt.Sprintf("This oxen_model_activation is to be destroyed (removed from the configuration, or "+
+		"by a destroy) with deactivate_on_destroy = true, so apply will send deactivate and wait until model %q is "+
+		"\"inactive\".", modelID)
+	switch status {
+	case oxen.StatusActive, oxen.StatusDeploying:
+		detail := fmt.Sprintf("Model %q is %q in the hub. %s The deployment stops serving requests", modelID, status, destroying)
+		if cost := prior.CostPerHour; !cost.IsNull() && !cost.IsUnknown() {
+			detail += fmt.Sprintf(", and its cost_per_hour = %s stops", cost.ValueBigFloat().Text('f', -1))
+		}
+		detail += ". To leave it running, apply deactivate_on_destroy = false on this resource before removing it, " +
+			"or forget the resource without destroying it (`terraform state rm`, `tofu state rm`)."
+		diags.AddWarning(fmt.Sprintf("Apply will stop model %q, which is %s", modelID, servingWord[status]), detail)
+	case oxen.StatusError:
+		diags.AddWarning(fmt.Sprintf("Apply will deactivate model %q, whose deployment failed", modelID),
+			fmt.Sprintf("Model %q is \"error\" in the hub: its deployment failed. %s", modelID, destroying))
+	}
+	return diags
+}
+
+// servingWord says how a running deployment serves, for a warning's summary.
+var servingWord = map[string]string{oxen.StatusActive: "serving", oxen.StatusDeploying: "deploying"}
 
 // adoptionWarning tells what apply will do to the deployment a new
 // resource takes over, or returns nil when apply leaves it as it is (or
@@ -167,19 +246,20 @@ func adoptionWarning(modelID, current string, wantActive bool, rate hourlyRate) 
 	if current == target || current == heading {
 		return nil
 	}
+	if current == oxen.StatusError {
+		return errorWarning(modelID, wantActive, rate)
+	}
 	detail := fmt.Sprintf("Model %q is %q in the hub. This new oxen_model_activation sets active = %t, so apply "+
 		"will send %s and wait until the deployment is %q.", modelID, current, wantActive, request, target)
 	switch {
 	case wantActive:
 		summary := fmt.Sprintf("Apply will activate model %q", modelID)
 		if rate.perHour != nil {
-			detail += fmt.Sprintf(" The deployment is billed for as long as it is up: cost_per_hour = %s.",
-				numberFromRat(rate.perHour).ValueBigFloat().Text('f', -1))
+			detail += fmt.Sprintf(" The deployment is billed for as long as it is up: cost_per_hour = %s.", costText(rate.perHour))
 		}
 		return diag.NewAttributeWarningDiagnostic(path.Root("active"), summary, detail)
 	case current == oxen.StatusActive || current == oxen.StatusDeploying:
-		summary := fmt.Sprintf("Apply will stop model %q, which is %s", modelID, map[string]string{
-			oxen.StatusActive: "serving", oxen.StatusDeploying: "deploying"}[current])
+		summary := fmt.Sprintf("Apply will stop model %q, which is %s", modelID, servingWord[current])
 		detail += fmt.Sprintf(" The deployment stops serving requests. To keep it running, set active = true; "+
 			"to take it over as it is and change it later, import it (an import block with id = %q) so that any "+
 			"change shows in the plan as a change of active.", modelID)

@@ -1,18 +1,22 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
@@ -226,8 +230,14 @@ func TestAdoptionWarning(t *testing.T) {
 			`as it is and change it later, import it (an import block with id = "m") so that any change shows in the ` +
 			`plan as a change of active.`},
 		{"deploying", false, billed, `Apply will stop model "m", which is deploying: Model "m" is "deploying" in the hub.`},
-		{"error", false, billed, `Apply will deactivate model "m": Model "m" is "error" in the hub. This new ` +
-			`oxen_model_activation sets active = false, so apply will send deactivate and wait until the deployment is "inactive".`},
+		{"error", false, billed, `Apply will deactivate model "m", whose deployment failed: Model "m" is "error" in the hub: ` +
+			`its deployment failed. With active = false, apply sends deactivate and waits until the deployment is "inactive"; ` +
+			`it does not try to deploy the model again. To try again instead, set active = true.`},
+		{"error", true, billed, `Apply will try again to activate model "m", whose deployment failed: Model "m" is "error" ` +
+			`in the hub: its deployment failed. With active = true, apply sends activate again and waits for the deployment ` +
+			`to become "active"; unless the cause of the failure has been fixed, it is likely to fail again. Check the ` +
+			`model's deployment in the Oxen hub first. To stop the deployment instead, set active = false. The deployment ` +
+			`is billed for as long as it is up: cost_per_hour = 2.808.`},
 		{"inactive", true, billed, `Apply will activate model "m": Model "m" is "inactive" in the hub. This new ` +
 			`oxen_model_activation sets active = true, so apply will send activate and wait until the deployment is ` +
 			`"active". The deployment is billed for as long as it is up: cost_per_hour = 2.808.`},
@@ -261,4 +271,261 @@ func TestHourlyRateRoundTrip(t *testing.T) {
 	if _, ok := decodeRate(nil); ok {
 		t.Error("decodeRate(nil) reports a stored rate")
 	}
+}
+
+// A deployment that failed after Terraform started it: every plan that acts
+// on it says so, whether apply will try again (active = true) or, as that
+// warning advises, stop it (active = false). Stopping it sends no activate.
+func TestAccModelActivation_errorDeploymentPlanWarns(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs := &rpcRecorder{}
+	factories := env.wrappedFactories(rpcs.wrap)
+	const model = "acc-custom-5"
+	addr := "oxen_model_activation.bot"
+	fail := func() {
+		if err := env.sim.SetStatus(model, "error"); err != nil {
+			t.Fatal(err)
+		}
+		rpcs.reset()
+		env.sim.ResetRequests()
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(activationConfig("bot", model, "")),
+		}, {
+			PreConfig:        fail,
+			Config:           env.config(activationConfig("bot", model, "")),
+			ConfigPlanChecks: updatesTo(addr, "active"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectDiags(rpcs, "PlanResourceChange", wantWarning(`Apply will try again to activate model "acc-custom-5", whose deployment failed`,
+					`Model "acc-custom-5" is "error" in the hub: its deployment failed. With active = true, apply sends `+
+						`activate again and waits for the deployment to become "active"; unless the cause of the failure has `+
+						`been fixed, it is likely to fail again. Check the model's deployment in the Oxen hub first. To stop `+
+						`the deployment instead, set active = false. The deployment is billed for as long as it is up: cost_per_hour = 4.5.`,
+					"active")),
+				env.expectChangeRequests(model, 1, 0),
+				env.expectSimStatus(model, "active"),
+			),
+		}, {
+			// It fails again; the advice is followed: active = false.
+			PreConfig:        fail,
+			Config:           env.config(activationConfig("bot", model, "  active = false")),
+			ConfigPlanChecks: updatesTo(addr, "inactive"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectDiags(rpcs, "PlanResourceChange", deactivateFailed(model)),
+				env.expectChangeRequests(model, 0, 1),
+				env.expectSimStatus(model, "inactive"),
+			),
+		}},
+	})
+}
+
+// stopWarning is the plan warning for a serving (or deploying) deployment
+// that apply will stop because its resource goes away.
+func stopWarning(model, status, serving, cost string) *tfprotov6.Diagnostic {
+	return wantWarning(fmt.Sprintf(`Apply will stop model %q, which is %s`, model, serving),
+		fmt.Sprintf(`Model %[1]q is %[2]q in the hub. This oxen_model_activation is to be destroyed (removed from `+
+			`the configuration, or by a destroy) with deactivate_on_destroy = true, so apply will send deactivate and `+
+			`wait until model %[1]q is "inactive". The deployment stops serving requests, and its cost_per_hour = %[3]s `+
+			"stops. To leave it running, apply deactivate_on_destroy = false on this resource before removing it, or "+
+			"forget the resource without destroying it (`terraform state rm`, `tofu state rm`).", model, status, cost))
+}
+
+// A resource removed from the configuration (a model that drops out of a
+// for_each) stops its deployment: the plan says so, with the cost that
+// stops, also for a deployment that was serving before Terraform adopted
+// it. Following the advice (deactivate_on_destroy = false, then remove)
+// leaves the deployment running without a warning, and a stopped
+// deployment goes without one.
+func TestAccModelActivation_removalWarnsOfStop(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs := &rpcRecorder{}
+	factories := env.wrappedFactories(rpcs.wrap)
+	fleet := `
+variable "fleet" {
+  type = map(object({ model = string, active = bool, keep = bool }))
+}
+resource "oxen_model_activation" "fleet" {
+  for_each              = var.fleet
+  model_id              = each.value.model
+  active                = each.value.active
+  deactivate_on_destroy = !each.value.keep
+}
+`
+	member := func(model string, active, keep bool) config.Variable {
+		return config.ObjectVariable(map[string]config.Variable{
+			"model": config.StringVariable(model), "active": config.BoolVariable(active), "keep": config.BoolVariable(keep),
+		})
+	}
+	// support-bot-ft serves before Terraform adopts it.
+	serving := member("support-bot-ft", true, false)
+	stopped := member("my-custom-model", false, false)
+	reset := func() { rpcs.reset(); env.sim.ResetRequests() }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(fleet),
+			ConfigVariables: config.Variables{"fleet": config.MapVariable(map[string]config.Variable{
+				"serving": serving, "stopped": stopped, "tagger": member("vision-tagger-ft", true, false),
+			})},
+		}, {
+			// serving drops out of the map; tagger is set to be kept.
+			PreConfig: reset,
+			Config:    env.config(fleet),
+			ConfigVariables: config.Variables{"fleet": config.MapVariable(map[string]config.Variable{
+				"stopped": stopped, "tagger": member("vision-tagger-ft", true, true),
+			})},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(`oxen_model_activation.fleet["serving"]`, plancheck.ResourceActionDestroy),
+				},
+			},
+			// Check would read the state through a shim that refuses
+			// for_each instances.
+			ConfigStateChecks: []statecheck.StateCheck{stateCheckFunc(resource.ComposeAggregateTestCheckFunc(
+				expectDiags(rpcs, "PlanResourceChange", stopWarning("support-bot-ft", "active", "serving", "2.808")),
+				env.expectSimStatus("support-bot-ft", "inactive"),
+				env.expectChangeRequests("vision-tagger-ft", 0, 0),
+			))},
+		}, {
+			// The rest go: the kept one keeps running, the stopped one was
+			// stopped; neither warns. The empty map also leaves the state
+			// empty for the test's own destroy.
+			PreConfig:       reset,
+			Config:          env.config(fleet),
+			ConfigVariables: config.Variables{"fleet": config.MapVariable(map[string]config.Variable{})},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectDiags(rpcs, "PlanResourceChange"),
+				env.expectSimStatus("vision-tagger-ft", "active"),
+				env.expectSimStatus("my-custom-model", "inactive"),
+				func(*terraform.State) error {
+					if n := env.sim.CountRequests("POST", "/"); n != 0 {
+						return fmt.Errorf("removing a kept and a stopped deployment sent %d POST requests, want 0", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// The destroy warning's other remedy, followed: a resource forgotten with
+// `state rm` leaves its deployment serving, and the configuration without
+// it plans nothing and warns of nothing.
+func TestAccModelActivation_stateRmLeavesDeploymentRunning(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs := &rpcRecorder{}
+	factories := env.wrappedFactories(rpcs.wrap)
+	const model = "support-bot-ft"
+	workDir := t.TempDir()
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		WorkingDir:               workDir,
+		Steps: []resource.TestStep{{
+			Config: env.config(activationConfig("bot", model, "")),
+		}, {
+			PreConfig: func() {
+				runCLI(t, workDir, "Successfully removed 1 resource instance", "state", "rm", "-no-color", "oxen_model_activation.bot")
+				rpcs.reset()
+				env.sim.ResetRequests()
+			},
+			Config: env.config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectDiags(rpcs, "PlanResourceChange"),
+				env.expectChangeRequests(model, 0, 0),
+				env.expectSimStatus(model, "active"),
+			),
+		}},
+	})
+}
+
+// A new model_id replaces the resource, which destroys the old one: the
+// plan warns that the serving deployment stops, and what happens to the
+// one the new resource adopts.
+func TestAccModelActivation_replacementWarnsOfStop(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs := &rpcRecorder{}
+	factories := env.wrappedFactories(rpcs.wrap)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(activationConfig("bot", "support-bot-ft", "")),
+		}, {
+			PreConfig: rpcs.reset,
+			Config:    env.config(activationConfig("bot", "my-custom-model", "")),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionDestroyBeforeCreate),
+				},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectDiags(rpcs, "PlanResourceChange", stopWarning("support-bot-ft", "active", "serving", "2.808"),
+					wantWarning(`Apply will activate model "my-custom-model"`,
+						`Model "my-custom-model" is "inactive" in the hub. This new oxen_model_activation sets active = true, `+
+							`so apply will send activate and wait until the deployment is "active". `+
+							`The deployment is billed for as long as it is up: cost_per_hour = 2.808.`,
+						"active")),
+				env.expectSimStatus("support-bot-ft", "inactive"),
+				env.expectSimStatus("my-custom-model", "active"),
+			),
+		}},
+	})
+}
+
+// stateCheckFunc runs a check of the hub or of the plan's warnings where a
+// TestStep.Check cannot run.
+type stateCheckFunc func(*terraform.State) error
+
+func (f stateCheckFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(nil)
+}
+
+// terraform destroy stops a serving deployment and one still deploying: the
+// plan says so for each, with its status and cost, and that it deactivates
+// one in error. A stopped one, or one with deactivate_on_destroy = false,
+// goes without a warning.
+func TestAccModelActivation_destroyWarnsOfStop(t *testing.T) {
+	env := newTestEnv(t)
+	rpcs := &rpcRecorder{}
+	factories := env.wrappedFactories(rpcs.wrap)
+	cfg := env.config(activationConfig("serving", "support-bot-ft", "") +
+		activationConfig("starting", "acc-custom-5", "") +
+		activationConfig("failed", "acc-custom-4", "") +
+		activationConfig("stopped", "my-custom-model", "  active = false") +
+		activationConfig("kept", "vision-tagger-ft", "  deactivate_on_destroy = false"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: cfg,
+		}, {
+			PreConfig: func() {
+				// A deploy started again outside Terraform, and one failed.
+				for model, status := range map[string]string{"acc-custom-5": "deploying", "acc-custom-4": "error"} {
+					if err := env.sim.SetStatus(model, status); err != nil {
+						t.Fatal(err)
+					}
+				}
+				rpcs.reset()
+			},
+			Config:  cfg,
+			Destroy: true,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectDiags(rpcs.destroys(), "PlanResourceChange",
+					stopWarning("support-bot-ft", "active", "serving", "2.808"),
+					stopWarning("acc-custom-5", "deploying", "deploying", "4.5"),
+					wantWarning(`Apply will deactivate model "acc-custom-4", whose deployment failed`,
+						`Model "acc-custom-4" is "error" in the hub: its deployment failed. This oxen_model_activation is `+
+							`to be destroyed (removed from the configuration, or by a destroy) with deactivate_on_destroy = `+
+							`true, so apply will send deactivate and wait until model "acc-custom-4" is "inactive".`)),
+				env.expectSimStatus("support-bot-ft", "inactive"),
+				env.expectSimStatus("acc-custom-5", "inactive"),
+				env.expectSimStatus("acc-custom-4", "inactive"),
+				env.expectSimStatus("vision-tagger-ft", "active"),
+			),
+		}},
+	})
 }

@@ -265,7 +265,7 @@ func (r *ModelActivationResource) apply(ctx context.Context, op operation, plan 
 	switch {
 	case err == nil:
 	case interrupted:
-		diags.Append(interruptedWarning(modelID, want, deploymentStatus(m), err))
+		diags.Append(interruptedDiag(op, modelID, want, deploymentStatus(m), err))
 	default:
 		diags.Append(r.convergeErrorDiag(op, modelID, want, sent, err))
 	}
@@ -381,28 +381,35 @@ func (r *ModelActivationResource) waitFor(ctx context.Context, modelID, target, 
 	return m, err
 }
 
-// interruptedWarning tells what an apply stopped by Ctrl-C leaves behind,
-// from how far it got: a change request that got no answer may or may not
-// have reached the hub, so the next apply may have to send it again, while
-// one the hub accepted only needs waiting for. last is the status last seen.
-func interruptedWarning(modelID string, wantActive bool, last string, err error) diag.Diagnostic {
+// interruptedDiag tells what a change stopped by Ctrl-C leaves behind, from
+// how far it got: a change request that got no answer may or may not have
+// reached the hub, so the next run may have to send it again, while one the
+// hub accepted only needs waiting for. last is the status last seen. For
+// create and update it is a warning (see apply); for destroy an error, which
+// keeps the resource in state until its deployment is really inactive.
+func interruptedDiag(op operation, modelID string, wantActive bool, last string, err error) diag.Diagnostic {
 	verb, heading, target := "activate", oxen.StatusDeploying, targetStatus(wantActive)
 	if !wantActive {
 		verb, heading = "deactivate", oxen.StatusDeactivating
 	}
+	who, next := "Apply", "the next plan shows its real status, and the next apply"
+	newDiag := func(summary, detail string) diag.Diagnostic { return diag.NewWarningDiagnostic(summary, detail) }
+	if op == opDelete {
+		who, next = "Destroying the resource", "run the same command again (the destroy, or the apply that removed the "+
+			"resource): it reads the real status and"
+		newDiag = func(summary, detail string) diag.Diagnostic { return diag.NewErrorDiagnostic(summary, detail) }
+	}
 	var stopped *waiter.StoppedError
 	if !errors.As(err, &stopped) {
-		return diag.NewWarningDiagnostic(fmt.Sprintf("Interrupted while asking to %s model %q", verb, modelID),
-			fmt.Sprintf("Apply was interrupted while the %s request was in flight, so it is not known whether the hub "+
+		return newDiag(fmt.Sprintf("Interrupted while asking to %s model %q", verb, modelID),
+			fmt.Sprintf("%s was interrupted while the %s request was in flight, so it is not known whether the hub "+
 				"received it. The deployment was last seen in status %q, before the request. The model stays in state; "+
-				"the next plan shows its real status, and the next apply sends %s again unless the deployment is "+
-				"by then %q or %q.", verb, last, verb, heading, target))
+				"%s sends %s again unless the deployment is by then %q or %q.", who, verb, last, next, verb, heading, target))
 	}
-	return diag.NewWarningDiagnostic(fmt.Sprintf("Stopped waiting for model %q", modelID),
+	return newDiag(fmt.Sprintf("Stopped waiting for model %q", modelID),
 		fmt.Sprintf("The hub accepted the %s request; the wait was then interrupted with the deployment in status "+
-			"%q, on its way to %q. The model stays in state; the next plan shows its real status, and the next apply "+
-			"waits for it to reach %q without sending another %s request while it is still on its way.",
-			verb, last, target, target, verb))
+			"%q, on its way to %q. The model stays in state; %s waits for it to reach %q without sending another %s "+
+			"request while it is still on its way.", verb, last, target, next, target, verb))
 }
 
 // convergeErrorDiag explains a failed apply or destroy: what happened to
@@ -463,14 +470,14 @@ func unchanged(op operation) string {
 func nextRun(op operation, wantActive bool, purpose string) string {
 	switch {
 	case op == opCreate && wantActive:
-		return "Terraform keeps the model in state and marks the resource tainted. To " + purpose + " without starting " +
+		return "The model stays in state, and Terraform or OpenTofu marks the resource tainted. To " + purpose + " without starting " +
 			"over, run `terraform untaint` (`tofu untaint` on OpenTofu) with the resource address shown with this error, " +
 			"then apply again: apply reads the deployment's real status and waits for it to become \"active\", sending " +
 			"an activate request only if the hub is not already deploying the model. A plain apply instead replaces the " +
 			"tainted resource: it deactivates the deployment and waits until it is inactive, then activates it again " +
 			"and waits for a whole new deployment."
 	case op == opCreate:
-		return "Apply again to " + purpose + ": Terraform replaces the resource it marked tainted, which waits for the " +
+		return "Apply again to " + purpose + ": apply replaces the resource marked tainted, which waits for the " +
 			"deployment to become \"inactive\", sending a deactivate request only if the hub is not already stopping it."
 	case op == opUpdate:
 		return "Apply again to " + purpose + ": the next plan reads the deployment's real status, and apply waits for " +
@@ -569,11 +576,15 @@ func (r *ModelActivationResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	modelID := state.ModelID.ValueString()
-	_, sent, err := r.converge(ctx, modelID, false, timeout)
-	if err == nil || oxen.IsNotFound(err) {
-		return // an already missing model is as deactivated as it gets
+	m, sent, err := r.converge(ctx, modelID, false, timeout)
+	switch {
+	case err == nil || oxen.IsNotFound(err):
+		// an already missing model is as deactivated as it gets
+	case sent && errors.Is(err, context.Canceled):
+		resp.Diagnostics.Append(interruptedDiag(opDelete, modelID, false, deploymentStatus(m), err))
+	default:
+		resp.Diagnostics.Append(r.convergeErrorDiag(opDelete, modelID, false, sent, err))
 	}
-	resp.Diagnostics.Append(r.convergeErrorDiag(opDelete, modelID, false, sent, err))
 }
 
 // ImportState takes the model id from an import id (terraform import, or

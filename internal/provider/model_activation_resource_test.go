@@ -47,14 +47,8 @@ func TestAccModelActivation_lifecycle(t *testing.T) {
 			Check: env.expectSimStatus(model, "active"),
 		}, {
 			// Stop billing: an in-place update that waits for inactive.
-			Config: env.config(activationConfig("bot", model, "  active = false")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+			Config:            env.config(activationConfig("bot", model, "  active = false")),
+			ConfigPlanChecks:  updatesTo(addr, "inactive"),
 			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "inactive")},
 			Check:             env.expectSimStatus(model, "inactive"),
 		}, {
