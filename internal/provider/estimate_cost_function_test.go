@@ -586,6 +586,16 @@ output "cost" {
 
 func TestAccEstimateCost_errors(t *testing.T) {
 	env := newTestEnv(t)
+	sonnetCost := func(usage string) string {
+		return env.config(`
+data "oxen_model" "sonnet" {
+  id = "claude-sonnet-4-6"
+}
+output "cost" {
+  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, ` + usage + `)
+}
+`)
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionsSupported,
 		ProtoV6ProviderFactories: env.factories(),
@@ -601,26 +611,16 @@ output "cost" {
 			ExpectError: wrapped(`this model's image price depends on quality and resolution (cost_per_image_grid): ` +
 				`set usage.quality to one of "low", "medium", "high", and usage.resolution to one of "1K", "2K", "4K".`),
 		}, {
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = 1000, tokens_out = 10 })
-}
-`),
+			Config: sonnetCost(`{ input_tokens = 1000, tokens_out = 10 }`),
 			ExpectError: wrapped(`usage has the unknown key "tokens_out"; the accepted keys are input_tokens, ` +
 				`output_tokens, seconds, images, video_seconds, high_res, with_audio, resolution, quality.`),
 		}, {
-			Config: env.config(`
-data "oxen_model" "sonnet" {
-  id = "claude-sonnet-4-6"
-}
-output "cost" {
-  value = provider::oxen::estimate_cost(data.oxen_model.sonnet.pricing, { input_tokens = -1000 })
-}
-`),
+			Config:      sonnetCost(`{ input_tokens = -1000 }`),
 			ExpectError: wrapped(`usage.input_tokens must not be negative, got -1000.`),
+		}, {
+			// A count that is not whole is the usage's mistake, said as such.
+			Config:      sonnetCost(`{ input_tokens = 1000, output_tokens = 1.5 }`),
+			ExpectError: wrapped(`Invalid value for "usage" parameter: usage.output_tokens must be a whole number, got 1.5.`),
 		}, {
 			// A usage key that asks for a price the model does not publish is
 			// the usage's mistake: Terraform points at the usage argument.

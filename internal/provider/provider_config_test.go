@@ -50,7 +50,10 @@ func TestAccProvider_invalidSettingsFailThePlan(t *testing.T) {
 		{`request_timeout = "0s"`, `"0s" is out of range: it must be between 1s and 30m0s`},
 		{`poll_interval = "-5s"`, `"-5s" is out of range`},
 		{`poll_interval = "3h"`, `"3h" is out of range: it must be between 1s and 10m0s`},
-		{`max_retries = 100`, `Attribute max_retries value must be between 0 and 20, got: 100`},
+		{`max_retries = 100`, `Invalid max_retries .* max_retries must be a whole number between 0 and 20, got 100`},
+		{`max_retries = -1`, `Invalid max_retries .* max_retries must be a whole number between 0 and 20, got -1`},
+		// A user's mistake, not a provider bug.
+		{`max_retries = 1.5`, `Invalid max_retries .* max_retries must be a whole number between 0 and 20, got 1.5`},
 	}
 	steps := make([]resource.TestStep, len(cases))
 	for i, c := range cases {
