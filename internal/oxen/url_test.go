@@ -18,6 +18,8 @@ func TestParseBaseURL(t *testing.T) {
 		"https://proxy.example/oxen/":    "https://proxy.example/oxen",
 		"HTTPS://Proxy.Example/a/b%2Fc/": "https://Proxy.Example/a/b%2Fc",
 		"http://[::1]:9000/x":            "http://[::1]:9000/x",
+		"https://proxy.example/oxen-api": "https://proxy.example/oxen-api",
+		"https://proxy.example/api/oxen": "https://proxy.example/api/oxen",
 	}
 	for in, want := range ok {
 		u, err := ParseBaseURL(in)
@@ -47,6 +49,9 @@ func TestParseBaseURL(t *testing.T) {
 		"https://user:pw@hub.oxen.ai": "must not contain user info",
 		"http://hub.oxen.ai/%zz":      "not a valid URL",
 		"https://hub oxen.ai":         "not a valid URL",
+		// Every API path starts with /api: these would send /api/api/ai/models.
+		"https://hub.oxen.ai/api":         `"https://hub.oxen.ai/api" ends in /api, which every API path starts with: requests would go to https://hub.oxen.ai/api/api/ai/models`,
+		"https://proxy.example/oxen/api/": `ends in /api, which every API path starts with: requests would go to https://proxy.example/oxen/api/api/ai/models`,
 	}
 	for in, want := range bad {
 		u, err := ParseBaseURL(in)
@@ -55,8 +60,14 @@ func TestParseBaseURL(t *testing.T) {
 			continue
 		}
 		msg := err.Error()
-		if !strings.Contains(msg, want) || !strings.Contains(msg, `"https://hub.oxen.ai"`) {
+		// What the root should be is the caller's to say of a base URL
+		// that is one only too long.
+		example := errors.Is(err, ErrBaseURLEndsInAPI) || strings.Contains(msg, `"https://hub.oxen.ai"`)
+		if !strings.Contains(msg, want) || !example {
 			t.Errorf("ParseBaseURL(%q) error %q lacks %q or the example", in, msg, want)
+		}
+		if strings.Contains(want, "/api") != errors.Is(err, ErrBaseURLEndsInAPI) {
+			t.Errorf("ParseBaseURL(%q) error %q: errors.Is ErrBaseURLEndsInAPI is %v", in, msg, errors.Is(err, ErrBaseURLEndsInAPI))
 		}
 		if strings.Contains(msg, "pw") {
 			t.Errorf("ParseBaseURL(%q) error leaks the password: %q", in, msg)

@@ -112,7 +112,9 @@ func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Oxen hub. Defaults to the `" + envBaseURL + "` environment variable, " +
-					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept. A host name that does not resolve, " +
+					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept; the provider adds `/api/ai/models` " +
+					"itself, so a URL that ends in `/api` is refused. An answer that is not the API's own (a 404 from " +
+					"a proxy, say) is reported as a wrong `base_url`, never as a missing model. A host name that does not resolve, " +
 					"or a TLS certificate this machine does not trust, fails at once; a refused connection is retried " +
 					"for at most 10 seconds. Such errors name `base_url` and the address tried.",
 				Optional:   true,
@@ -182,8 +184,8 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	parsedBaseURL, err := oxen.ParseBaseURL(baseURL)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base_url",
-			err.Error()+"\n\nThe value came from the provider block or the "+envBaseURL+" environment variable.")
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base_url", fmt.Sprintf(
+			"%s\n\nThe value came from the provider block or the %s environment variable.", baseURLErrorDetail(err), envBaseURL))
 		return
 	}
 	requestTimeout, err := durationSetting(cfg.RequestTimeout, defaultRequestTimeout, minRequestTimeout, maxRequestTimeout)

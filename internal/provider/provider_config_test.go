@@ -5,10 +5,12 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -334,4 +337,109 @@ func TestAccProvider_untrustedCertificateAdviceWorks(t *testing.T) {
 	if err != nil || !strings.Contains(out, `owner = "oxen"`) {
 		t.Fatalf("plan with SSL_CERT_FILE=%s: %v\n%s", ca, err, out)
 	}
+}
+
+// proxiedHub serves env's simulator under /proxy/oxen, as a reverse proxy
+// would, and a plain 404 anywhere else. at returns env as seen through it
+// with base_url = the proxy's address + prefix; plain counts the 404s
+// answered outside the prefix.
+func proxiedHub(t *testing.T, env *testEnv) (at func(prefix string) *testEnv, plain *atomic.Int64) {
+	t.Helper()
+	plain = new(atomic.Int64)
+	mux := http.NewServeMux()
+	mux.Handle("/proxy/oxen/", http.StripPrefix("/proxy/oxen", env.sim))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		plain.Add(1)
+		http.NotFound(w, r)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return func(prefix string) *testEnv {
+		e := *env
+		e.url = srv.URL + prefix
+		return &e
+	}, plain
+}
+
+const rootAdvice = `base_url should be the hub's root (https://hub.oxen.ai), or the address where a proxy serves that ` +
+	`root, without /api: the provider adds /api/ai/models to it.`
+
+// A base_url with the wrong path prefix gets a 404 that is not the API's:
+// the error shows the path actually sent and points at base_url, not at
+// the model id or the key. A base_url ending in /api is refused before any
+// request. With base_url at the root the proxy serves, as advised, the same
+// configuration plans fine.
+func TestAccProvider_baseURLWithAWrongPathPointsAtTheRoot(t *testing.T) {
+	env := newTestEnv(t)
+	at, plain := proxiedHub(t, env)
+	lookups := sonnetLookup + `
+data "oxen_models" "anthropic" {
+  developer_name = "Anthropic"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: at("/proxy/oxen/api").config(lookups),
+			ExpectError: wrapped(`Invalid base_url .* base URL "` + at("/proxy/oxen/api").url + `" ends in /api, which every ` +
+				`API path starts with: requests would go to ` + at("/proxy/oxen/api").url + `/api/ai/models, which nothing serves. ` +
+				rootAdvice),
+		}, {
+			PreConfig: func() {
+				if n := int64(len(env.sim.Requests())) + plain.Load(); n != 0 {
+					t.Errorf("a base_url ending in /api sent %d requests", n)
+				}
+			},
+			Config: at("/proxy").config(lookups),
+			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* GET /proxy/api/ai/models/claude-sonnet-4-6: 404 Not Found: ` +
+				`404 page not found .* The 404 above is not the Oxen API's own answer: the API is not at the path the request ` +
+				`was sent to, and nothing is known of the model. Check base_url (` + at("/proxy").url + `, set in the provider block). ` +
+				rootAdvice),
+		}, {
+			Config: at("/proxy").config(lookups),
+			ExpectError: wrapped(`Could not list models .* GET /proxy/api/ai/models: 404 Not Found: 404 page not found .* ` +
+				`The 404 above is not the Oxen API's own answer`),
+		}, {
+			Config: at("/proxy/oxen").config(lookups),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("owned_by"), knownvalue.StringExact("oxen")),
+				idsAre("data.oxen_models.anthropic", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
+			},
+		}},
+	})
+	if plain.Load() == 0 {
+		t.Fatal("no request missed the prefix: the test proves nothing")
+	}
+}
+
+// A model read through a base_url with the wrong path is not a deleted
+// model: the activation stays in state, the refresh fails with the
+// base_url advice, and with base_url corrected the plan is empty again.
+func TestAccModelActivation_wrongBaseURLIsNotAMissingModel(t *testing.T) {
+	env := newTestEnv(t)
+	at, _ := proxiedHub(t, env)
+	activation := activationConfig("x", "my-custom-model", "")
+	right := at("/proxy/oxen").config(activation)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:            right,
+			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.x", "active")},
+		}, {
+			Config: at("/proxy").config(activation),
+			ExpectError: wrapped(`Could not read model "my-custom-model" .* GET /proxy/api/ai/models/my-custom-model: ` +
+				`404 Not Found .* Check base_url (` + at("/proxy").url + `, set in the provider block). ` + rootAdvice),
+		}, {
+			Config: right,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(*terraform.State) error {
+				if n := env.sim.CountRequests("POST", "/api/ai/models/my-custom-model/activate"); n != 1 {
+					return fmt.Errorf("activate was sent %d times, want once", n)
+				}
+				return nil
+			},
+		}},
+	})
 }

@@ -66,7 +66,7 @@ func (baseURLValid) ValidateString(ctx context.Context, req validator.StringRequ
 		return
 	}
 	if _, err := oxen.ParseBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base_url", err.Error())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base_url", baseURLErrorDetail(err))
 	}
 }
 
