@@ -34,11 +34,12 @@ const (
 	KindInsufficientCredits
 	// KindForbidden: the key is valid but not allowed to do this (403).
 	KindForbidden
-	// KindNotFound: no such model (404, answered by the API).
+	// KindNotFound: no such model: the API's own "Model not found" answer
+	// (a 404), or its resource_not_found error type with another status.
 	KindNotFound
-	// KindNoAPIAtPath: a 404 whose body is not the API's error envelope.
-	// Something answered at the base URL, but not the API at the path
-	// sent: a proxy, another service, or a base URL with a wrong path. It
+	// KindNoAPIAtPath: any other 404, such as a proxy's page, another
+	// service's answer or the API's own "no route": no endpoint of the API
+	// is at the path sent, usually for a base URL with a wrong path. It
 	// says nothing about the model.
 	KindNoAPIAtPath
 	// KindInvalidParams: the API refused the request's parameters (400, 422).
@@ -126,9 +127,16 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Kind reads the hub's error type first, and the status when the type
-// names no known cause.
+// Kind tells a missing model from a missing endpoint by the 404's body,
+// then reads the hub's error type, and the status when the type names no
+// known cause.
 func (e *APIError) Kind() Kind {
+	if e.StatusCode == http.StatusNotFound {
+		if e.ModelNotFound() {
+			return KindNotFound
+		}
+		return KindNoAPIAtPath
+	}
 	switch e.Type {
 	case ErrorTypeUnauthenticated:
 		return KindUnauthenticated
@@ -146,10 +154,6 @@ func (e *APIError) Kind() Kind {
 		return KindInsufficientCredits
 	case e.StatusCode == http.StatusForbidden:
 		return KindForbidden
-	case e.StatusCode == http.StatusNotFound && e.APIEnvelope:
-		return KindNotFound
-	case e.StatusCode == http.StatusNotFound:
-		return KindNoAPIAtPath
 	case e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity:
 		return KindInvalidParams
 	case e.StatusCode == http.StatusTooManyRequests:
@@ -158,6 +162,16 @@ func (e *APIError) Kind() Kind {
 		return KindServerError
 	}
 	return KindOther
+}
+
+// modelNotFoundMessage starts the API's answer for a missing model:
+// "Model not found: <id>".
+const modelNotFoundMessage = "model not found"
+
+// ModelNotFound reports whether the body was the API's own answer for a
+// missing model: its error envelope, with a message that says so.
+func (e *APIError) ModelNotFound() bool {
+	return e.APIEnvelope && strings.HasPrefix(strings.ToLower(e.Message), modelNotFoundMessage)
 }
 
 // AsAPIError finds an *APIError in err's chain.

@@ -115,7 +115,7 @@ func TestAPIErrorFromResponses(t *testing.T) {
 
 func TestErrorHelpers(t *testing.T) {
 	wrap := func(e *APIError) error { return fmt.Errorf("reading model: %w", fmt.Errorf("outer: %w", e)) }
-	notFound := wrap(&APIError{StatusCode: 404, APIEnvelope: true})
+	notFound := wrap(&APIError{StatusCode: 404, APIEnvelope: true, Message: "Model not found: x"})
 	notFoundByType := wrap(&APIError{StatusCode: 400, Type: ErrorTypeNotFound})
 	unauth := wrap(&APIError{StatusCode: 401})
 	forbidden := wrap(&APIError{StatusCode: 403})
@@ -132,8 +132,10 @@ func TestErrorHelpers(t *testing.T) {
 		notFound, unauth, limited, retryable bool
 	}
 	for name, r := range map[string]row{
-		"404":         {notFound, KindNotFound, true, false, false, false},
-		"plain 404":   {wrap(&APIError{StatusCode: 404}), KindNoAPIAtPath, false, false, false, false},
+		"404":       {notFound, KindNotFound, true, false, false, false},
+		"plain 404": {wrap(&APIError{StatusCode: 404}), KindNoAPIAtPath, false, false, false, false},
+		"route 404": {wrap(&APIError{StatusCode: 404, APIEnvelope: true, Type: ErrorTypeNotFound, Message: "No route for GET /x/api/ai/models"}),
+			KindNoAPIAtPath, false, false, false, false},
 		"type 404":    {notFoundByType, KindNotFound, true, false, false, false},
 		"401":         {unauth, KindUnauthenticated, false, true, false, false},
 		"403":         {forbidden, KindForbidden, false, false, false, false},
@@ -240,6 +242,9 @@ func TestErrorsNameThePathSent(t *testing.T) {
 		switch r.URL.Path {
 		case "/proxy/oxen/api/ai/models/bad":
 			writeJSON(w, 404, `{"error":{"message":"Model not found: bad"}}`)
+		case "/api/ai/models/x":
+			// The API's own answer for a path it has no route for.
+			writeJSON(w, 404, `{"error":{"type":"resource_not_found","title":"Not Found","detail":"No route for GET `+r.URL.Path+`"},"status":"error","status_message":"resource_not_found"}`)
 		case "/proxy/oxen/api/ai/models/html":
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<html>Sign in</html>"))
@@ -261,6 +266,13 @@ func TestErrorsNameThePathSent(t *testing.T) {
 	_, err = wrong.ListModels(ctx, ListFilter{DeveloperName: "x"})
 	if want := "GET /proxy/api/ai/models: 404 Not Found: 404 page not found (request id req_9)"; err == nil || err.Error() != want {
 		t.Errorf("a plain 404 of a list = %v, want %q", err, want)
+	}
+
+	// The API's own 404 for a path it has no route for is no missing model either.
+	root, _ := newTestClient(t, f)
+	_, err = root.GetModel(ctx, "x", GetOptions{})
+	if e, ok := AsAPIError(err); !ok || !e.APIEnvelope || KindOf(err) != KindNoAPIAtPath || IsNotFound(err) {
+		t.Errorf("the API's route 404: kind %v, %+v", KindOf(err), e)
 	}
 
 	_, err = c.GetModel(ctx, "bad", GetOptions{})

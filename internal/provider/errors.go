@@ -69,8 +69,12 @@ func adviceFor(data *providerData, modelID string, err error) string {
 			"activated only with a key of their owner: use a key of %s in %s (or the provider's api_key), "+
 			"or ask the owner for access.", owner, envAPIKey)
 	case oxen.KindNoAPIAtPath:
-		return "The 404 above is not the Oxen API's own answer: the API is not at the path the request was sent to, " +
-			"and nothing is known of the model. Check " + baseURL + ". " + baseURLRootAdvice
+		about := ""
+		if modelID != "" {
+			about = fmt.Sprintf(", and says nothing of model %q", modelID)
+		}
+		return "The 404 above is not the Oxen API's answer for a missing model: no endpoint of the API is at the path " +
+			"the request was sent to" + about + ". Check " + baseURL + ". " + baseURLRootAdvice
 	case oxen.KindNotFound:
 		if modelID == "" {
 			return "The API does not know this path: check that " + baseURL + " points at the Oxen hub."

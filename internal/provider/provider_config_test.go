@@ -392,13 +392,21 @@ data "oxen_models" "anthropic" {
 			},
 			Config: at("/proxy").config(lookups),
 			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* GET /proxy/api/ai/models/claude-sonnet-4-6: 404 Not Found: ` +
-				`404 page not found .* The 404 above is not the Oxen API's own answer: the API is not at the path the request ` +
-				`was sent to, and nothing is known of the model. Check base_url (` + at("/proxy").url + `, set in the provider block). ` +
-				rootAdvice),
+				`404 page not found .* The 404 above is not the Oxen API's answer for a missing model: no endpoint of the API ` +
+				`is at the path the request was sent to, and says nothing of model "claude-sonnet-4-6". Check base_url (` +
+				at("/proxy").url + `, set in the provider block). ` + rootAdvice),
 		}, {
 			Config: at("/proxy").config(lookups),
 			ExpectError: wrapped(`Could not list models .* GET /proxy/api/ai/models: 404 Not Found: 404 page not found .* ` +
-				`The 404 above is not the Oxen API's own answer`),
+				`The 404 above is not the Oxen API's answer for a missing model: no endpoint of the API is at the path ` +
+				`the request was sent to. Check base_url`),
+		}, {
+			// The hub itself, reached with a path it has no route for,
+			// answers 404 in its own envelope: no missing model either.
+			Config: at("/proxy/oxen/v1").config(sonnetLookup),
+			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* GET /proxy/oxen/v1/api/ai/models/claude-sonnet-4-6: ` +
+				`404 Not Found: No route for GET /v1/api/ai/models/claude-sonnet-4-6 .* The 404 above is not the Oxen API's ` +
+				`answer for a missing model .* ` + rootAdvice),
 		}, {
 			Config: at("/proxy/oxen").config(lookups),
 			ConfigStateChecks: []statecheck.StateCheck{
