@@ -451,3 +451,33 @@ func TestAccModelActivation_wrongBaseURLIsNotAMissingModel(t *testing.T) {
 		}},
 	})
 }
+
+// Not parallel: it sets OXEN_BASE_URL. A base_url from the environment that
+// ends in /api is refused when the provider is configured, before any
+// request; set to the root, as advised, the same look-up works.
+func TestAccProvider_baseURLFromEnvironmentEndingInAPI(t *testing.T) {
+	env := newTestEnv(t)
+	at, plain := proxiedHub(t, env)
+	cfg := fmt.Sprintf("provider \"oxen\" {\n  api_key = %q\n}\n%s", testAPIKey, sonnetLookup)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { t.Setenv(envBaseURL, at("/proxy/oxen/api/").url) },
+			Config:    cfg,
+			ExpectError: wrapped(`Invalid base_url .* ends in /api, which every API path starts with: requests would go to ` +
+				at("/proxy/oxen/api").url + `/api/ai/models, which nothing serves. ` + rootAdvice +
+				` The value came from the provider block or the OXEN_BASE_URL environment variable.`),
+		}, {
+			PreConfig: func() {
+				if n := int64(len(env.sim.Requests())) + plain.Load(); n != 0 {
+					t.Errorf("a base_url ending in /api sent %d requests", n)
+				}
+				t.Setenv(envBaseURL, at("/proxy/oxen").url)
+			},
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("owned_by"), knownvalue.StringExact("oxen")),
+			},
+		}},
+	})
+}
