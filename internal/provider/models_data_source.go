@@ -49,8 +49,8 @@ func (d *ModelsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"serving provider, name search, model type, endpoint or modality. Results are sorted by id so that " +
 			"plans stay stable. A filter value that matches no model gives a warning naming the values there " +
 			"are, so a typo does not empty the list silently: for `developer_name` and `action` the values of the " +
-			"whole catalog, for the other filters those of the models listed; a `search` that finds nothing says " +
-			"so. One API request per read, and a second one, listing the whole catalog, only when `developer_name` " +
+			"whole catalog, for the other filters those of the models listed; a `search`, or a `provider_name` " +
+			"alone, that finds nothing says so. One API request per read, and a second one, listing the whole catalog, only when `developer_name` " +
 			"or `action` is set and nothing matched.",
 		Attributes: map[string]schema.Attribute{
 			"developer_name": filter("Only models of this developer, such as `Anthropic` (case-insensitive)."),
@@ -155,7 +155,7 @@ func readCatalog(ctx context.Context, data *providerData, config tftypes.Value) 
 	// The search endpoint has no filters of its own, and the list endpoint's
 	// filters are cheap to re-apply, so every filter is checked here.
 	kept, unmatched := f.apply(models)
-	diags.Append(noMatchWarnings(ctx, data, search, models, unmatched)...)
+	diags.Append(noMatchWarnings(ctx, data, hubMatched{search: search, providerName: providerName}, models, unmatched)...)
 	slices.SortFunc(kept, func(a, b *oxen.Model) int { return strings.Compare(a.ID, b.ID) })
 
 	state, err := catalogState(config.Type(), args, kept)
@@ -317,6 +317,31 @@ func (f modelFilter) apply(models []oxen.Model) (kept []*oxen.Model, unmatched [
 	return kept, unmatched
 }
 
+// hubMatched are the arguments that only the hub can match: a model
+// carries no value of them to compare or to name.
+type hubMatched struct {
+	search, providerName string
+}
+
+// foundNothing warns of the hub-matched arguments that explain an empty
+// list. provider_name does so only as the one filter the hub applied: with
+// developer_name or action beside it, the combination may be what matched
+// nothing.
+func (h hubMatched) foundNothing(unmatched []filterCheck) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if h.search != "" {
+		diags.AddAttributeWarning(path.Root("search"), "No model matches search = "+strconv.Quote(h.search),
+			fmt.Sprintf("The hub's search found no model for %q, so ids and models are empty. %s", h.search, checkSpelling))
+	}
+	alone := !slices.ContainsFunc(unmatched, func(c filterCheck) bool { return c.catalogWide })
+	if h.providerName != "" && alone {
+		diags.AddAttributeWarning(path.Root("provider_name"), "No model matches provider_name = "+strconv.Quote(h.providerName),
+			fmt.Sprintf("The hub lists no model served by %q, so ids and models are empty. The API does not publish "+
+				"the names of the providers, so none can be suggested here. %s", h.providerName, checkSpelling))
+	}
+	return diags
+}
+
 const checkSpelling = "Check the spelling: a for_each over this list plans to destroy every instance it made."
 
 // noMatchWarnings warns of each filter value that matches nothing: a
@@ -325,12 +350,12 @@ const checkSpelling = "Check the spelling: a for_each over this list plans to de
 // catalog-wide filter is judged against the whole catalog, listed once and
 // only when one of them left the list empty; the others against the models
 // listed, which cannot tell a typo from a value when nothing was listed. A
-// search is the hub's to match: it warns only when it found nothing.
-func noMatchWarnings(ctx context.Context, data *providerData, search string, listed []oxen.Model, unmatched []filterCheck) diag.Diagnostics {
+// search or a provider_name is the hub's to match: it warns only when the
+// hub found nothing.
+func noMatchWarnings(ctx context.Context, data *providerData, hub hubMatched, listed []oxen.Model, unmatched []filterCheck) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if search != "" && len(listed) == 0 {
-		diags.AddAttributeWarning(path.Root("search"), "No model matches search = "+strconv.Quote(search),
-			fmt.Sprintf("The hub's search found no model for %q, so ids and models are empty. %s", search, checkSpelling))
+	if len(listed) == 0 {
+		diags.Append(hub.foundNothing(unmatched)...)
 	}
 	var catalog []oxen.Model
 	var catalogErr error

@@ -433,7 +433,7 @@ func (e *testEnv) expectUnfilteredLists(want int) func(*terraform.State) error {
 func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) {
 	env := newTestEnv(t)
 	factories, seen := env.readDiagnostics()
-	empty := []string{"developer", "action", "searched_developer", "combination", "search"}
+	empty := []string{"developer", "action", "searched_developer", "combination", "search", "provider", "provider_developer"}
 	checks := make([]statecheck.StateCheck, len(empty))
 	for i, name := range empty {
 		checks[i] = statecheck.ExpectKnownValue("data.oxen_models."+name, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0))
@@ -450,6 +450,8 @@ func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) 
 				"search":             `search = "klingg"`,
 				"found":              `developer_name = "ANTHROPIC"`,
 				"found_searched":     `search = "KLING", developer_name = "kling"`,
+				"provider":           `provider_name = "fall"`,
+				"provider_developer": `provider_name = "fal", developer_name = "Anthropic"`,
 			})), ConfigStateChecks: append(checks,
 				idsAre("data.oxen_models.found", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
 				idsAre("data.oxen_models.found_searched", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video")),
@@ -470,6 +472,9 @@ func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) 
 							`"Meta", "Mistral AI", "OpenAI", "acme-ml". `+checkSpelling),
 					filterWarning("search", `No model matches search = "klingg"`,
 						`The hub's search found no model for "klingg", so ids and models are empty. `+checkSpelling),
+					filterWarning("provider_name", `No model matches provider_name = "fall"`,
+						`The hub lists no model served by "fall", so ids and models are empty. The API does not publish `+
+							`the names of the providers, so none can be suggested here. `+checkSpelling),
 				)(s); err != nil {
 					return err
 				}
@@ -477,7 +482,9 @@ func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) 
 				// developer_name or action left it empty, and none for the others.
 				emptied := 0
 				for _, q := range env.queriesSeen(oxensim.ModelsPath) {
-					if q == "developer_name=Anthropc" || q == "action=image-edit" || q == "action=image_edit&developer_name=anthropic" {
+					switch q {
+					case "developer_name=Anthropc", "action=image-edit", "action=image_edit&developer_name=anthropic",
+						"developer_name=Anthropic&provider_name=fal":
 						emptied++
 					}
 				}
