@@ -113,8 +113,9 @@ func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Oxen hub. Defaults to the `" + envBaseURL + "` environment variable, " +
 					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept; the provider adds `/api/ai/models` " +
-					"itself, so a URL that ends in `/api` is refused. An answer that is not the API's own (a 404 from " +
-					"a proxy, say) is reported as a wrong `base_url`, never as a missing model. A host name that does not resolve, " +
+					"itself, so a URL that ends in `/api` is refused. A 404 that is not the API's own \"Model not found\" " +
+					"answer (a proxy's page, say) is reported as a wrong `base_url` with the path sent, never as a missing " +
+					"model. A host name that does not resolve, " +
 					"or a TLS certificate this machine does not trust, fails at once; a refused connection is retried " +
 					"for at most 10 seconds. Such errors name `base_url` and the address tried.",
 				Optional:   true,
