@@ -232,7 +232,7 @@ func (c *Client) ListModels(ctx context.Context, f ListFilter) ([]Model, error) 
 			q.Set(k, v)
 		}
 	}
-	return c.list(ctx, "/api/ai/models", q)
+	return c.list(ctx, modelsPath, q)
 }
 
 // SearchModels returns the models whose names match query.
@@ -240,7 +240,7 @@ func (c *Client) SearchModels(ctx context.Context, query string) ([]Model, error
 	if query == "" {
 		return nil, errors.New("search query is empty")
 	}
-	return c.list(ctx, "/api/ai/models/search", url.Values{"search": {query}})
+	return c.list(ctx, modelsPath+"/search", url.Values{"search": {query}})
 }
 
 // GetModel returns one model by name or UUID.
@@ -292,7 +292,7 @@ func (c *Client) model(ctx context.Context, method, id, action string, q url.Val
 	if err := ValidateModelID(id); err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, method, "/api/ai/models/"+escapeSegment(id)+action, q)
+	resp, err := c.do(ctx, method, modelsPath+"/"+escapeSegment(id)+action, q)
 	if err != nil {
 		return nil, err
 	}
@@ -327,8 +327,10 @@ func requestIDSuffix(id string) string {
 // do runs one API call with the retry policy of retryWait: each attempt has
 // its own timeout, waits happen on the client's clock, and a done ctx ends
 // everything at once.
-func (c *Client) do(ctx context.Context, method, path string, q url.Values) (*response, error) {
-	u := endpoint(c.base, path, q).String()
+func (c *Client) do(ctx context.Context, method, apiPath string, q url.Values) (*response, error) {
+	endpointURL := endpoint(c.base, apiPath, q)
+	// Errors name the path as sent, so that a base URL's prefix shows.
+	u, path := endpointURL.String(), endpointURL.EscapedPath()
 	start := c.clock.Now()
 	for attempt := 1; ; attempt++ {
 		resp, err := c.attempt(ctx, method, path, u, attempt)
@@ -398,15 +400,16 @@ func (c *Client) attempt(ctx context.Context, method, path, u string, n int) (*r
 		// Drain a little more so the connection can be reused; a huge error
 		// body is not worth it and the connection is dropped instead.
 		_, _ = io.CopyN(io.Discard, resp.Body, maxErrorResponseBytes)
-		typ, msg := parseErrorBody(body)
+		typ, msg, envelope := parseErrorBody(body)
 		return nil, &APIError{
-			StatusCode: resp.StatusCode,
-			Method:     method,
-			Path:       path,
-			Type:       c.log.scrub(typ),
-			Message:    c.log.scrub(msg),
-			RequestID:  c.log.scrub(sanitize(requestID, 200)),
-			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()),
+			StatusCode:  resp.StatusCode,
+			Method:      method,
+			Path:        path,
+			APIEnvelope: envelope,
+			Type:        c.log.scrub(typ),
+			Message:     c.log.scrub(msg),
+			RequestID:   c.log.scrub(sanitize(requestID, 200)),
+			RetryAfter:  parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now()),
 		}
 	}
 

@@ -34,8 +34,14 @@ const (
 	KindInsufficientCredits
 	// KindForbidden: the key is valid but not allowed to do this (403).
 	KindForbidden
-	// KindNotFound: no such model (404).
+	// KindNotFound: no such model: the API's own "Model not found" answer
+	// (a 404), or its resource_not_found error type with another status.
 	KindNotFound
+	// KindNoAPIAtPath: any other 404, such as a proxy's page, another
+	// service's answer or the API's own "no route": no endpoint of the API
+	// is at the path sent, usually for a base URL with a wrong path. It
+	// says nothing about the model.
+	KindNoAPIAtPath
 	// KindInvalidParams: the API refused the request's parameters (400, 422).
 	KindInvalidParams
 	// KindRateLimited: too many requests (429), still so after the retries.
@@ -79,8 +85,13 @@ var ErrUnexpectedResponse = errors.New("unexpected response from the Oxen API")
 type APIError struct {
 	StatusCode int
 	Method     string
-	// Path is the escaped request path, without the query.
+	// Path is the escaped path the request was sent to, the base URL's
+	// prefix included, without the query.
 	Path string
+	// APIEnvelope reports whether the body was the API's own error
+	// envelope; a proxy or another server in front of it answers
+	// otherwise.
+	APIEnvelope bool
 	// Type is the hub's machine-readable error type, such as
 	// "resource_not_found" or "unauthenticated"; empty when the body had none.
 	Type string
@@ -116,9 +127,16 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Kind reads the hub's error type first, and the status when the type
-// names no known cause.
+// Kind tells a missing model from a missing endpoint by the 404's body,
+// then reads the hub's error type, and the status when the type names no
+// known cause.
 func (e *APIError) Kind() Kind {
+	if e.StatusCode == http.StatusNotFound {
+		if e.ModelNotFound() {
+			return KindNotFound
+		}
+		return KindNoAPIAtPath
+	}
 	switch e.Type {
 	case ErrorTypeUnauthenticated:
 		return KindUnauthenticated
@@ -136,8 +154,6 @@ func (e *APIError) Kind() Kind {
 		return KindInsufficientCredits
 	case e.StatusCode == http.StatusForbidden:
 		return KindForbidden
-	case e.StatusCode == http.StatusNotFound:
-		return KindNotFound
 	case e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity:
 		return KindInvalidParams
 	case e.StatusCode == http.StatusTooManyRequests:
@@ -148,12 +164,24 @@ func (e *APIError) Kind() Kind {
 	return KindOther
 }
 
+// modelNotFoundMessage starts the API's answer for a missing model:
+// "Model not found: <id>".
+const modelNotFoundMessage = "model not found"
+
+// ModelNotFound reports whether the body was the API's own answer for a
+// missing model: its error envelope, with a message that says so.
+func (e *APIError) ModelNotFound() bool {
+	return e.APIEnvelope && strings.HasPrefix(strings.ToLower(e.Message), modelNotFoundMessage)
+}
+
 // AsAPIError finds an *APIError in err's chain.
 func AsAPIError(err error) (*APIError, bool) {
 	return errors.AsType[*APIError](err)
 }
 
-// IsNotFound reports whether err says the model (or path) does not exist.
+// IsNotFound reports whether the API said that the model does not exist.
+// A 404 from anything else is not enough: a wrong base URL must not make a
+// model look deleted.
 func IsNotFound(err error) bool { return KindOf(err) == KindNotFound }
 
 // IsUnauthenticated reports whether the API refused the request for a
@@ -225,7 +253,11 @@ type errorObject struct {
 //
 // and falls back to a short, sanitized excerpt of anything else (an HTML page
 // from a proxy, say). Both results are single-line, printable and bounded.
-func parseErrorBody(body []byte) (typ, msg string) {
+// envelope reports whether the body was one of the API's two envelopes (an
+// error object that says something, or a status_message), which servers
+// other than the API do not send: {"error":"Not Found"} is a common
+// framework's 404.
+func parseErrorBody(body []byte) (typ, msg string, envelope bool) {
 	var env errorBody
 	if json.Unmarshal(body, &env) == nil {
 		var obj errorObject
@@ -234,6 +266,7 @@ func parseErrorBody(body []byte) (typ, msg string) {
 		case json.Unmarshal(env.Error, &obj) == nil:
 			typ = obj.Type
 			msg = firstNonEmpty(obj.Detail, obj.Message, obj.Title)
+			envelope = firstNonEmpty(typ, msg) != ""
 		case json.Unmarshal(env.Error, &str) == nil:
 			msg = str
 		}
@@ -243,13 +276,14 @@ func parseErrorBody(body []byte) (typ, msg string) {
 		if msg == "" {
 			msg = firstNonEmpty(env.Message, env.Detail)
 		}
+		envelope = envelope || strings.TrimSpace(env.StatusMessage) != ""
 		typ = sanitize(typ, 100)
 		msg = sanitize(msg, maxMessageLen)
 		if typ != "" || msg != "" {
-			return typ, msg
+			return typ, msg, envelope
 		}
 	}
-	return "", excerpt(body)
+	return "", excerpt(body), false
 }
 
 var (

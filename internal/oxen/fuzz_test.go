@@ -66,7 +66,7 @@ func FuzzParseErrorBody(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		typ, msg := parseErrorBody(body)
+		typ, msg, _ := parseErrorBody(body)
 		for name, s := range map[string]string{"type": typ, "message": msg} {
 			if len(s) > maxMessageLen {
 				t.Fatalf("%s of %d bytes", name, len(s))

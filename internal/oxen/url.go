@@ -20,6 +20,17 @@ var ErrInvalidModelID = errors.New("invalid model id")
 
 const baseURLExample = `"https://hub.oxen.ai"`
 
+// apiPrefix starts every API path.
+const (
+	apiPrefix  = "/api"
+	modelsPath = apiPrefix + "/ai/models"
+)
+
+// ErrBaseURLEndsInAPI is wrapped by the error ParseBaseURL returns for a
+// base URL whose path ends in /api: every API path starts with /api, so
+// requests would go to /api/api/ai/models, which nothing serves.
+var ErrBaseURLEndsInAPI = errors.New("ends in " + apiPrefix)
+
 // ParseBaseURL checks that s is a usable root for the API: an absolute http
 // or https URL with a host, optionally a path prefix (for a proxy), and no
 // query, fragment or user info. Surrounding spaces and trailing slashes are
@@ -54,6 +65,10 @@ func ParseBaseURL(s string) (*url.URL, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	if strings.HasSuffix(u.Path, apiPrefix) {
+		return nil, fmt.Errorf("base URL %q %w, which every API path starts with: requests would go to %s%s",
+			s, ErrBaseURLEndsInAPI, u, modelsPath)
+	}
 	return u, nil
 }
 

@@ -19,6 +19,8 @@ func TestParseBaseURL(t *testing.T) {
 		"https://proxy.example/oxen/":    {url: "https://proxy.example/oxen"},
 		"HTTPS://Proxy.Example/a/b%2Fc/": {url: "https://Proxy.Example/a/b%2Fc"},
 		"http://[::1]:9000/x":            {url: "http://[::1]:9000/x"},
+		"https://proxy.example/oxen-api": {url: "https://proxy.example/oxen-api"},
+		"https://proxy.example/api/oxen": {url: "https://proxy.example/api/oxen"},
 		"":                               {err: "empty"},
 		"   ":                            {err: "empty"},
 		"hub.oxen.ai":                    {err: "no scheme"},
@@ -35,20 +37,35 @@ func TestParseBaseURL(t *testing.T) {
 		"https://user:pw@hub.oxen.ai":    {err: "must not contain user info"},
 		"http://hub.oxen.ai/%zz":         {err: "not a valid URL"},
 		"https://hub oxen.ai":            {err: "not a valid URL"},
+		// Every API path starts with /api: these would send /api/api/ai/models.
+		"https://hub.oxen.ai/api":         {err: `"https://hub.oxen.ai/api" ends in /api, which every API path starts with: requests would go to https://hub.oxen.ai/api/api/ai/models`},
+		"https://proxy.example/oxen/api/": {err: `ends in /api, which every API path starts with: requests would go to https://proxy.example/oxen/api/api/ai/models`},
 	} {
 		u, err := ParseBaseURL(in)
-		switch {
-		case want.err == "" && err != nil:
-			t.Errorf("ParseBaseURL(%q): %v", in, err)
-		case want.err == "" && u.String() != want.url:
-			t.Errorf("ParseBaseURL(%q) = %q, want %q", in, u, want.url)
-		case want.err == "":
-		case err == nil:
+		if want.err == "" {
+			if err != nil {
+				t.Errorf("ParseBaseURL(%q): %v", in, err)
+			} else if u.String() != want.url {
+				t.Errorf("ParseBaseURL(%q) = %q, want %q", in, u, want.url)
+			}
+			continue
+		}
+		if err == nil {
 			t.Errorf("ParseBaseURL(%q) = %q, want an error", in, u)
-		case !strings.Contains(err.Error(), want.err) || !strings.Contains(err.Error(), `"https://hub.oxen.ai"`):
-			t.Errorf("ParseBaseURL(%q) error %q lacks %q or the example", in, err, want.err)
-		case strings.Contains(err.Error(), "pw"):
-			t.Errorf("ParseBaseURL(%q) error leaks the password: %q", in, err)
+			continue
+		}
+		msg := err.Error()
+		// What the root should be is the caller's to say of a base URL
+		// that is one only too long.
+		example := errors.Is(err, ErrBaseURLEndsInAPI) || strings.Contains(msg, `"https://hub.oxen.ai"`)
+		if !strings.Contains(msg, want.err) || !example {
+			t.Errorf("ParseBaseURL(%q) error %q lacks %q or the example", in, msg, want.err)
+		}
+		if strings.Contains(want.err, "/api") != errors.Is(err, ErrBaseURLEndsInAPI) {
+			t.Errorf("ParseBaseURL(%q) error %q: errors.Is ErrBaseURLEndsInAPI is %v", in, msg, errors.Is(err, ErrBaseURLEndsInAPI))
+		}
+		if strings.Contains(msg, "pw") {
+			t.Errorf("ParseBaseURL(%q) error leaks the password: %q", in, msg)
 		}
 	}
 }

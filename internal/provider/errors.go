@@ -25,6 +25,18 @@ func apiErrorDiag(data *providerData, doing, modelID string, err error) diag.Dia
 	return diag.NewErrorDiagnostic(summary, detail)
 }
 
+// baseURLRootAdvice says what base_url should be when requests miss the API.
+var baseURLRootAdvice = "base_url should be the hub's root (" + oxen.DefaultBaseURL + "), or the address where a proxy " +
+	"serves that root, without /api: the provider adds /api/ai/models to it."
+
+// baseURLErrorDetail explains a base_url that ParseBaseURL refused.
+func baseURLErrorDetail(err error) string {
+	if errors.Is(err, oxen.ErrBaseURLEndsInAPI) {
+		return err.Error() + ", which nothing serves.\n\n" + baseURLRootAdvice
+	}
+	return err.Error()
+}
+
 // adviceFor says what fixes the cause of err. Each cause gets its own
 // remedy: advice that fits another cause sends the user the wrong way.
 func adviceFor(data *providerData, modelID string, err error) string {
@@ -58,6 +70,13 @@ func adviceFor(data *providerData, modelID string, err error) string {
 		return fmt.Sprintf("The API key was accepted but is not allowed to do this. Custom models can be read and "+
 			"activated only with a key of their owner: use a key of %s in %s (or the provider's api_key), "+
 			"or ask the owner for access.", owner, envAPIKey)
+	case oxen.KindNoAPIAtPath:
+		about := ""
+		if modelID != "" {
+			about = fmt.Sprintf(", and says nothing of model %q", modelID)
+		}
+		return "The 404 above is not the Oxen API's answer for a missing model: no endpoint of the API is at the path " +
+			"the request was sent to" + about + ". Check " + baseURL + ". " + baseURLRootAdvice
 	case oxen.KindNotFound:
 		if modelID == "" {
 			return "The API does not know this path: check that " + baseURL + " points at the Oxen hub."

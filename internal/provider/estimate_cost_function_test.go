@@ -562,6 +562,10 @@ func TestAccEstimateCost_errors(t *testing.T) {
 		Config:      env.config(costOf("claude-sonnet-4-6", `{ input_tokens = -1000 }`)),
 		ExpectError: wrapped(`usage.input_tokens must not be negative, got -1000.`),
 	}, resource.TestStep{
+		// A count that is not whole is the usage's mistake, said as such.
+		Config:      env.config(costOf("claude-sonnet-4-6", `{ input_tokens = 1000, output_tokens = 1.5 }`)),
+		ExpectError: wrapped(`Invalid value for "usage" parameter: usage.output_tokens must be a whole number, got 1.5.`),
+	}, resource.TestStep{
 		// A usage key that asks for a price the model does not publish is
 		// the usage's mistake: Terraform points at the usage argument.
 		Config: env.config(costOf("veo-3-1", `{ video_seconds = 8, high_res = true }`)),

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -46,8 +47,11 @@ func (d *ModelsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists models of the Oxen catalog, filtered by developer, fine-tuning action, " +
 			"serving provider, name search, model type, endpoint or modality. Results are sorted by id so that " +
-			"plans stay stable. One API request per read. A filter value that matches none of the listed " +
-			"models gives a warning naming the values they have, so a typo does not empty the list silently.",
+			"plans stay stable. A filter value that matches no model gives a warning naming the values there " +
+			"are, so a typo does not empty the list silently: for `developer_name` and `action` the values of the " +
+			"whole catalog, for the other filters those of the models listed; a `search`, or a `provider_name` " +
+			"alone, that finds nothing says so. One API request per read, and a second one, listing the whole catalog, only when `developer_name` " +
+			"or `action` is set and nothing matched.",
 		Attributes: map[string]schema.Attribute{
 			"developer_name": filter("Only models of this developer, such as `Anthropic` (case-insensitive)."),
 			"action":         filter("Only models that support this fine-tuning action."),
@@ -150,8 +154,8 @@ func readCatalog(ctx context.Context, data *providerData, config tftypes.Value) 
 
 	// The search endpoint has no filters of its own, and the list endpoint's
 	// filters are cheap to re-apply, so every filter is checked here.
-	kept, filterDiags := f.apply(models, data.hasAPIKey)
-	diags.Append(filterDiags...)
+	kept, unmatched := f.apply(models)
+	diags.Append(noMatchWarnings(ctx, data, hubMatched{search: search, providerName: providerName}, models, unmatched)...)
 	slices.SortFunc(kept, func(a, b *oxen.Model) int { return strings.Compare(a.ID, b.ID) })
 
 	state, err := catalogState(config.Type(), args, kept)
@@ -221,6 +225,10 @@ type filterCheck struct {
 	values func(m *oxen.Model) []string
 	// equal compares a model's value with the wanted one.
 	equal func(have, want string) bool
+	// catalogWide filters are judged against the whole catalog: the hub
+	// applies them itself, so when one matches nothing the list comes back
+	// empty, with no values to name.
+	catalogWide bool
 }
 
 func optional(s *string) []string {
@@ -244,7 +252,7 @@ func (f modelFilter) checks() []filterCheck {
 				return nil
 			}
 			return []string{m.Developer.Name}
-		}, strings.EqualFold},
+		}, strings.EqualFold, true},
 		// Fine-tuning action names are the hub's identifiers, matched
 		// exactly as its own action filter does.
 		{"action", f.action, func(m *oxen.Model) []string {
@@ -252,21 +260,21 @@ func (f modelFilter) checks() []filterCheck {
 				return nil
 			}
 			return m.FineTuning.Actions
-		}, func(have, want string) bool { return have == want }},
-		{"model_type", f.modelType, func(m *oxen.Model) []string { return optional(m.ModelType) }, strings.EqualFold},
-		{"endpoint", f.endpoint, func(m *oxen.Model) []string { return optional(m.Endpoint) }, sameEndpoint},
+		}, func(have, want string) bool { return have == want }, true},
+		{"model_type", f.modelType, func(m *oxen.Model) []string { return optional(m.ModelType) }, strings.EqualFold, false},
+		{"endpoint", f.endpoint, func(m *oxen.Model) []string { return optional(m.Endpoint) }, sameEndpoint, false},
 		{"input_modality", f.inputModality, func(m *oxen.Model) []string {
 			if m.Capabilities == nil {
 				return nil
 			}
 			return m.Capabilities.Input
-		}, strings.EqualFold},
+		}, strings.EqualFold, false},
 		{"output_modality", f.outputModality, func(m *oxen.Model) []string {
 			if m.Capabilities == nil {
 				return nil
 			}
 			return m.Capabilities.Output
-		}, strings.EqualFold},
+		}, strings.EqualFold, false},
 	}
 	set := all[:0]
 	for _, c := range all {
@@ -281,13 +289,11 @@ func (c filterCheck) matches(m *oxen.Model) bool {
 	return slices.ContainsFunc(c.values(m), func(have string) bool { return c.equal(have, c.want) })
 }
 
-// apply returns the models that pass every filter, and a warning for each
-// filter that no model passes on its own: a misspelt value would otherwise
-// empty the list without a word, and a for_each over it would plan to
-// destroy everything made from it.
-func (f modelFilter) apply(models []oxen.Model, hasAPIKey bool) ([]*oxen.Model, diag.Diagnostics) {
+// apply returns the models that pass every filter, and the filters that
+// none of them passes on its own.
+func (f modelFilter) apply(models []oxen.Model) (kept []*oxen.Model, unmatched []filterCheck) {
 	checks := f.checks()
-	kept := make([]*oxen.Model, 0, len(models))
+	kept = make([]*oxen.Model, 0, len(models))
 	matched := make([]bool, len(checks))
 	for i := range models {
 		m := &models[i]
@@ -303,25 +309,86 @@ func (f modelFilter) apply(models []oxen.Model, hasAPIKey bool) ([]*oxen.Model, 
 			kept = append(kept, m)
 		}
 	}
-	var diags diag.Diagnostics
-	if len(models) == 0 {
-		// Nothing was listed, so no filter value can be told apart from a
-		// typo.
-		return kept, diags
-	}
 	for j, c := range checks {
 		if !matched[j] {
-			diags.AddAttributeWarning(path.Root(c.arg), "No model matches "+c.arg+" = "+strconv.Quote(c.want),
-				noMatchDetail(c, models, hasAPIKey))
+			unmatched = append(unmatched, c)
 		}
 	}
-	return kept, diags
+	return kept, unmatched
+}
+
+// hubMatched are the arguments that only the hub can match: a model
+// carries no value of them to compare or to name.
+type hubMatched struct {
+	search, providerName string
+}
+
+// foundNothing warns of the hub-matched arguments that explain an empty
+// list. provider_name does so only as the one filter the hub applied: with
+// developer_name or action beside it, the combination may be what matched
+// nothing.
+func (h hubMatched) foundNothing(unmatched []filterCheck) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if h.search != "" {
+		diags.AddAttributeWarning(path.Root("search"), "No model matches search = "+strconv.Quote(h.search),
+			fmt.Sprintf("The hub's search found no model for %q, so ids and models are empty. %s", h.search, checkSpelling))
+	}
+	alone := !slices.ContainsFunc(unmatched, func(c filterCheck) bool { return c.catalogWide })
+	if h.providerName != "" && alone {
+		diags.AddAttributeWarning(path.Root("provider_name"), "No model matches provider_name = "+strconv.Quote(h.providerName),
+			fmt.Sprintf("The hub lists no model served by %q, so ids and models are empty. The API does not publish "+
+				"the names of the providers, so none can be suggested here. %s", h.providerName, checkSpelling))
+	}
+	return diags
+}
+
+const checkSpelling = "Check the spelling: a for_each over this list plans to destroy every instance it made."
+
+// noMatchWarnings warns of each filter value that matches nothing: a
+// misspelt value would otherwise empty the list without a word, and a
+// for_each over it would plan to destroy everything made from it. A
+// catalog-wide filter is judged against the whole catalog, listed once and
+// only when one of them left the list empty; the others against the models
+// listed, which cannot tell a typo from a value when nothing was listed. A
+// search or a provider_name is the hub's to match: it warns only when the
+// hub found nothing.
+func noMatchWarnings(ctx context.Context, data *providerData, hub hubMatched, listed []oxen.Model, unmatched []filterCheck) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(listed) == 0 {
+		diags.Append(hub.foundNothing(unmatched)...)
+	}
+	var catalog []oxen.Model
+	var catalogErr error
+	listCatalog := sync.OnceFunc(func() { catalog, catalogErr = data.client.ListModels(ctx, oxen.ListFilter{}) })
+	for _, c := range unmatched {
+		pool, where := listed, "listed"
+		if c.catalogWide {
+			listCatalog()
+			if catalogErr != nil {
+				diags.AddAttributeWarning(path.Root(c.arg), "No model matches "+c.arg+" = "+strconv.Quote(c.want),
+					fmt.Sprintf("No model listed has %s %q, so ids and models are empty, and the catalog could not be "+
+						"listed to name the values it has: %s\n\n%s", c.arg, c.want, catalogErr, checkSpelling))
+				continue
+			}
+			pool, where = catalog, "of the catalog"
+			if slices.ContainsFunc(pool, func(m oxen.Model) bool { return c.matches(&m) }) {
+				continue // a value of the catalog, in a combination that matches nothing
+			}
+		}
+		if len(pool) > 0 {
+			diags.AddAttributeWarning(path.Root(c.arg), "No model matches "+c.arg+" = "+strconv.Quote(c.want),
+				noMatchDetail(c, pool, where, data.hasAPIKey))
+		}
+	}
+	return diags
 }
 
 // maxListedValues bounds the values a warning lists, for a large catalog.
 const maxListedValues = 20
 
-func noMatchDetail(c filterCheck, models []oxen.Model, hasAPIKey bool) string {
+// noMatchDetail says that none of models has c's value, where they come
+// from ("listed", "of the catalog") and which values they have.
+func noMatchDetail(c filterCheck, models []oxen.Model, where string, hasAPIKey bool) string {
 	seen := map[string]bool{}
 	for i := range models {
 		for _, v := range c.values(&models[i]) {
@@ -330,7 +397,7 @@ func noMatchDetail(c filterCheck, models []oxen.Model, hasAPIKey bool) string {
 	}
 	values := slices.Sorted(maps.Keys(seen))
 	var b strings.Builder
-	fmt.Fprintf(&b, "None of the %d models listed has %s %q, so ids and models are empty. ", len(models), c.arg, c.want)
+	fmt.Fprintf(&b, "None of the %d models %s has %s %q, so ids and models are empty. ", len(models), where, c.arg, c.want)
 	switch {
 	case len(values) == 0:
 		fmt.Fprintf(&b, "None of them has any %s.", c.arg)
@@ -348,6 +415,6 @@ func noMatchDetail(c filterCheck, models []oxen.Model, hasAPIKey bool) string {
 	if c.arg == "model_type" && strings.EqualFold(c.want, "custom") && !hasAPIKey {
 		b.WriteString(" Custom models are listed only to a caller with an API key: set api_key or " + envAPIKey + ".")
 	}
-	b.WriteString(" Check the spelling: a for_each over this list plans to destroy every instance it made.")
+	b.WriteString(" " + checkSpelling)
 	return b.String()
 }

@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 
 func idsAre(addr string, ids ...string) statecheck.StateCheck {
@@ -251,6 +257,13 @@ data "oxen_models" "chat" {
   endpoint = "/Chat/Completions"
   search   = "claude"
 }
+data "oxen_models" "anthropic" {
+  developer_name = "ANTHROPIC"
+}
+data "oxen_models" "kling" {
+  search         = "KLING"
+  developer_name = "kling"
+}
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
@@ -261,6 +274,8 @@ data "oxen_models" "chat" {
 				idsAre("data.oxen_models.base_video", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video",
 					"seedance-1-pro", "sora-2-pro", "veo-3-1", "wan-2-2-text-to-video"),
 				idsAre("data.oxen_models.chat", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
+				idsAre("data.oxen_models.anthropic", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
+				idsAre("data.oxen_models.kling", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video"),
 				// The filter's value is kept as written: the state agrees
 				// with the configuration.
 				statecheck.ExpectKnownValue("data.oxen_models.custom_images", tfjsonpath.New("endpoint"),
@@ -290,16 +305,11 @@ data "oxen_models" "modality" {
   model_type     = "base"
   input_modality = "txt"
 }
-data "oxen_models" "searched" {
-  search         = "kling"
-  developer_name = "Klingg"
-}
 data "oxen_models" "all" {}
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.oxen_models.typo", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownValue("data.oxen_models.modality", tfjsonpath.New("models"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue("data.oxen_models.searched", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
 			},
 			Check: func(s *terraform.State) error {
 				listed := listedModels(s)
@@ -311,10 +321,6 @@ data "oxen_models" "all" {}
 					filterWarning("input_modality", `No model matches input_modality = "txt"`,
 						`None of the `+listed+` models listed has input_modality "txt", so ids and models are empty. `+
 							`The values they have: "audio", "image", "text", "video". `+
-							`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
-					filterWarning("developer_name", `No model matches developer_name = "Klingg"`,
-						`None of the 2 models listed has developer_name "Klingg", so ids and models are empty. `+
-							`The values they have: "Kling". `+
 							`Check the spelling: a for_each over this list plans to destroy every instance it made.`),
 				)(s)
 			},
@@ -350,4 +356,137 @@ data "oxen_models" "all" {}
 			},
 		}},
 	})
+}
+
+// expectUnfilteredLists checks that the data sources listed the whole
+// catalog (GET /api/ai/models without a query) want times.
+func (e *testEnv) expectUnfilteredLists(want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if got := len(slices.DeleteFunc(e.queriesSeen(oxensim.ModelsPath), func(q string) bool { return q != "" })); got != want {
+			return fmt.Errorf("the whole catalog was listed %d times, want %d; list queries: %q", got, want, e.queriesSeen(oxensim.ModelsPath))
+		}
+		return nil
+	}
+}
+
+// The hub filters by developer_name and action itself, so a value that
+// matches nothing comes back as an empty list: only then is the whole
+// catalog listed, once per read, to name the values it has. A filter value
+// the catalog has, in a combination that matches nothing, is no typo and
+// gets no warning; one that differs from it only in case matches. A search
+// that finds nothing says so.
+func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) {
+	env := newTestEnv(t)
+	var rec rpcRecorder
+	factories := env.wrappedFactories(rec.wrap)
+	empty := []string{"developer", "action", "searched_developer", "combination", "search", "provider", "provider_developer"}
+	checks := make([]statecheck.StateCheck, len(empty))
+	for i, name := range empty {
+		checks[i] = statecheck.ExpectKnownValue("data.oxen_models."+name, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0))
+	}
+	const checkSpelling = `Check the spelling: a for_each over this list plans to destroy every instance it made.`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(modelsLists(map[string]string{
+				"developer":          `developer_name = "Anthropc"`,
+				"action":             `action = "image-edit"`,
+				"searched_developer": `search = "kling", developer_name = "Klingg"`,
+				"combination":        `developer_name = "anthropic", action = "image_edit"`,
+				"search":             `search = "klingg"`,
+				"found":              `developer_name = "ANTHROPIC"`,
+				"found_searched":     `search = "KLING", developer_name = "kling"`,
+				"provider":           `provider_name = "fall"`,
+				"provider_developer": `provider_name = "fal", developer_name = "Anthropic"`,
+			})), ConfigStateChecks: append(checks,
+				idsAre("data.oxen_models.found", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
+				idsAre("data.oxen_models.found_searched", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video")),
+			Check: func(s *terraform.State) error {
+				catalog := strconv.Itoa(len(env.sim.ModelIDs()))
+				if err := expectDiags(&rec, "ReadDataSource",
+					filterWarning("developer_name", `No model matches developer_name = "Anthropc"`,
+						`None of the `+catalog+` models of the catalog has developer_name "Anthropc", so ids and models are empty. `+
+							`The values they have: "Alibaba", "Anthropic", "Black Forest Labs", "ByteDance", "Google", "Kling", `+
+							`"Meta", "Mistral AI", "OpenAI", "acme-ml". `+checkSpelling),
+					filterWarning("action", `No model matches action = "image-edit"`,
+						`None of the `+catalog+` models of the catalog has action "image-edit", so ids and models are empty. `+
+							`The values they have: "chat", "image_edit", "image_generation", "image_understanding", "video_generation". `+
+							checkSpelling),
+					filterWarning("developer_name", `No model matches developer_name = "Klingg"`,
+						`None of the `+catalog+` models of the catalog has developer_name "Klingg", so ids and models are empty. `+
+							`The values they have: "Alibaba", "Anthropic", "Black Forest Labs", "ByteDance", "Google", "Kling", `+
+							`"Meta", "Mistral AI", "OpenAI", "acme-ml". `+checkSpelling),
+					filterWarning("search", `No model matches search = "klingg"`,
+						`The hub's search found no model for "klingg", so ids and models are empty. `+checkSpelling),
+					filterWarning("provider_name", `No model matches provider_name = "fall"`,
+						`The hub lists no model served by "fall", so ids and models are empty. The API does not publish `+
+							`the names of the providers, so none can be suggested here. `+checkSpelling),
+				)(s); err != nil {
+					return err
+				}
+				// One whole-catalog list per read of a data source whose
+				// developer_name or action left it empty, and none for the others.
+				emptied := 0
+				for _, q := range env.queriesSeen(oxensim.ModelsPath) {
+					switch q {
+					case "developer_name=Anthropc", "action=image-edit", "action=image_edit&developer_name=anthropic",
+						"developer_name=Anthropic&provider_name=fal":
+						emptied++
+					}
+				}
+				emptied += len(slices.DeleteFunc(env.queriesSeen(oxensim.ModelsPath+"/search"), func(q string) bool { return q != "search=kling" }))
+				if emptied == 0 {
+					return fmt.Errorf("no filtered list was seen; list queries: %q", env.queriesSeen(oxensim.ModelsPath))
+				}
+				return env.expectUnfilteredLists(emptied)(s)
+			},
+		}},
+	})
+}
+
+// When the catalog cannot be listed, the warning still says that the
+// filter matched nothing, and why its values are not named.
+func TestAccModelsDataSource_noMatchWarnsWhenTheCatalogCannotBeListed(t *testing.T) {
+	env := newTestEnv(t)
+	// Every second list request is refused: each read's filtered one goes
+	// through, its whole-catalog one does not.
+	env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: oxensim.ModelsPath, Times: -1, Every: 2, Status: 400})
+	var rec rpcRecorder
+	factories := env.wrappedFactories(rec.wrap)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(modelsLists(map[string]string{"developer": `developer_name = "Anthropc"`})),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_models.developer", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+			},
+			Check: func(s *terraform.State) error {
+				var errs []error
+				var seen []*tfprotov6.Diagnostic
+				for _, c := range rec.of("ReadDataSource") {
+					seen = append(seen, c.diags...)
+				}
+				for _, d := range seen {
+					if !wrapped(`No model listed has developer_name "Anthropc", so ids and models are empty, and the catalog ` +
+						`could not be listed to name the values it has: GET /api/ai/models: 400 Bad Request .* Check the spelling`).MatchString(d.Detail) {
+						errs = append(errs, fmt.Errorf("%s: %s", d.Summary, d.Detail))
+					}
+				}
+				if len(seen) == 0 {
+					errs = append(errs, fmt.Errorf("no warning"))
+				}
+				return errors.Join(errs...)
+			},
+		}},
+	})
+}
+
+// modelsLists writes a data "oxen_models" block for each name, with its
+// arguments separated by commas.
+func modelsLists(args map[string]string) string {
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(args)) {
+		fmt.Fprintf(&b, "data \"oxen_models\" %q {\n  %s\n}\n", name, strings.ReplaceAll(args[name], ", ", "\n  "))
+	}
+	return b.String()
 }

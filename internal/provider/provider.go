@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -31,13 +30,16 @@ const (
 	envBaseURL = "OXEN_BASE_URL"
 )
 
+// maxRetriesRange bounds max_retries: twenty retries with backoff already
+// wait for minutes.
+var maxRetriesRange = wholeNumberBetween{0, 20}
+
 // Defaults and bounds of the provider's tuning settings.
 const (
 	defaultRequestTimeout = 60 * time.Second
 	minRequestTimeout     = time.Second
 	maxRequestTimeout     = 30 * time.Minute
 	defaultMaxRetries     = 5
-	maxMaxRetries         = 20
 	defaultPollInterval   = 10 * time.Second
 	minPollInterval       = time.Second
 	maxPollInterval       = 10 * time.Minute
@@ -69,7 +71,7 @@ type providerModel struct {
 	APIKey         types.String `tfsdk:"api_key"`
 	BaseURL        types.String `tfsdk:"base_url"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	MaxRetries     types.Number `tfsdk:"max_retries"`
 	PollInterval   types.String `tfsdk:"poll_interval"`
 }
 
@@ -110,7 +112,10 @@ func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "Root URL of the Oxen hub. Defaults to the `" + envBaseURL + "` environment variable, " +
-					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept. A host name that does not resolve, " +
+					"then to `" + oxen.DefaultBaseURL + "`. A path prefix (for a proxy) is kept; the provider adds `/api/ai/models` " +
+					"itself, so a URL that ends in `/api` is refused. A 404 that is not the API's own \"Model not found\" " +
+					"answer (a proxy's page, say) is reported as a wrong `base_url` with the path sent, never as a missing " +
+					"model. A host name that does not resolve, " +
 					"or a TLS certificate this machine does not trust, fails at once; a refused connection is retried " +
 					"for at most 10 seconds. Such errors name `base_url` and the address tried.",
 				Optional:   true,
@@ -123,13 +128,14 @@ func (p *OxenProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:   true,
 				Validators: []validator.String{durationBetween{minRequestTimeout, maxRequestTimeout}},
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), "+
 					"a server error (5xx) or a network error (a reset, a timeout, an answer cut off), with exponential "+
 					"backoff and jitter, honouring `Retry-After`. Errors that no retry can fix are not retried. "+
-					"Defaults to `%d`; `0` disables retries.", defaultMaxRetries),
+					"A whole number between `%d` and `%d`; defaults to `%d`; `0` disables retries.",
+					maxRetriesRange.min, maxRetriesRange.max, defaultMaxRetries),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+				Validators: []validator.Number{maxRetriesRange},
 			},
 			"poll_interval": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The longest pause between two status polls while waiting for a "+
@@ -179,8 +185,8 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	parsedBaseURL, err := oxen.ParseBaseURL(baseURL)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base_url",
-			err.Error()+"\n\nThe value came from the provider block or the "+envBaseURL+" environment variable.")
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base_url", fmt.Sprintf(
+			"%s\n\nThe value came from the provider block or the %s environment variable.", baseURLErrorDetail(err), envBaseURL))
 		return
 	}
 	requestTimeout, err := durationSetting(cfg.RequestTimeout, defaultRequestTimeout, minRequestTimeout, maxRequestTimeout)
@@ -193,7 +199,9 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 	maxRetries := int64(defaultMaxRetries)
 	if !cfg.MaxRetries.IsNull() {
-		maxRetries = cfg.MaxRetries.ValueInt64()
+		if maxRetries, err = maxRetriesRange.read("max_retries", cfg.MaxRetries.ValueBigFloat()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries", err.Error())
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return

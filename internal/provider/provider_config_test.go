@@ -5,10 +5,12 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -50,7 +53,10 @@ func TestAccProvider_invalidSettingsFailThePlan(t *testing.T) {
 		{`request_timeout = "0s"`, `"0s" is out of range: it must be between 1s and 30m0s`},
 		{`poll_interval = "-5s"`, `"-5s" is out of range`},
 		{`poll_interval = "3h"`, `"3h" is out of range: it must be between 1s and 10m0s`},
-		{`max_retries = 100`, `Attribute max_retries value must be between 0 and 20, got: 100`},
+		{`max_retries = 100`, `Invalid max_retries .* max_retries must be a whole number between 0 and 20, got 100`},
+		{`max_retries = -1`, `Invalid max_retries .* max_retries must be a whole number between 0 and 20, got -1`},
+		// A user's mistake, not a provider bug.
+		{`max_retries = 1.5`, `Invalid max_retries .* max_retries must be a whole number between 0 and 20, got 1.5`},
 	}
 	steps := make([]resource.TestStep, len(cases))
 	for i, c := range cases {
@@ -331,4 +337,147 @@ func TestAccProvider_untrustedCertificateAdviceWorks(t *testing.T) {
 	if err != nil || !strings.Contains(out, `owner = "oxen"`) {
 		t.Fatalf("plan with SSL_CERT_FILE=%s: %v\n%s", ca, err, out)
 	}
+}
+
+// proxiedHub serves env's simulator under /proxy/oxen, as a reverse proxy
+// would, and a plain 404 anywhere else. at returns env as seen through it
+// with base_url = the proxy's address + prefix; plain counts the 404s
+// answered outside the prefix.
+func proxiedHub(t *testing.T, env *testEnv) (at func(prefix string) *testEnv, plain *atomic.Int64) {
+	t.Helper()
+	plain = new(atomic.Int64)
+	mux := http.NewServeMux()
+	mux.Handle("/proxy/oxen/", http.StripPrefix("/proxy/oxen", env.sim))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		plain.Add(1)
+		http.NotFound(w, r)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return func(prefix string) *testEnv {
+		e := *env
+		e.url = srv.URL + prefix
+		return &e
+	}, plain
+}
+
+const rootAdvice = `base_url should be the hub's root (https://hub.oxen.ai), or the address where a proxy serves that ` +
+	`root, without /api: the provider adds /api/ai/models to it.`
+
+// A base_url with the wrong path prefix gets a 404 that is not the API's:
+// the error shows the path actually sent and points at base_url, not at
+// the model id or the key. A base_url ending in /api is refused before any
+// request. With base_url at the root the proxy serves, as advised, the same
+// configuration plans fine.
+func TestAccProvider_baseURLWithAWrongPathPointsAtTheRoot(t *testing.T) {
+	env := newTestEnv(t)
+	at, plain := proxiedHub(t, env)
+	lookups := sonnetLookup + `
+data "oxen_models" "anthropic" {
+  developer_name = "Anthropic"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: at("/proxy/oxen/api").config(lookups),
+			ExpectError: wrapped(`Invalid base_url .* base URL "` + at("/proxy/oxen/api").url + `" ends in /api, which every ` +
+				`API path starts with: requests would go to ` + at("/proxy/oxen/api").url + `/api/ai/models, which nothing serves. ` +
+				rootAdvice),
+		}, {
+			PreConfig: func() {
+				if n := int64(len(env.sim.Requests())) + plain.Load(); n != 0 {
+					t.Errorf("a base_url ending in /api sent %d requests", n)
+				}
+			},
+			Config: at("/proxy").config(lookups),
+			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* GET /proxy/api/ai/models/claude-sonnet-4-6: 404 Not Found: ` +
+				`404 page not found .* The 404 above is not the Oxen API's answer for a missing model: no endpoint of the API ` +
+				`is at the path the request was sent to, and says nothing of model "claude-sonnet-4-6". Check base_url (` +
+				at("/proxy").url + `, set in the provider block). ` + rootAdvice),
+		}, {
+			Config: at("/proxy").config(lookups),
+			ExpectError: wrapped(`Could not list models .* GET /proxy/api/ai/models: 404 Not Found: 404 page not found .* ` +
+				`The 404 above is not the Oxen API's answer for a missing model: no endpoint of the API is at the path ` +
+				`the request was sent to. Check base_url`),
+		}, {
+			// The hub itself, reached with a path it has no route for,
+			// answers 404 in its own envelope: no missing model either.
+			Config: at("/proxy/oxen/v1").config(sonnetLookup),
+			ExpectError: wrapped(`Could not read model "claude-sonnet-4-6" .* GET /proxy/oxen/v1/api/ai/models/claude-sonnet-4-6: ` +
+				`404 Not Found: No route for GET /v1/api/ai/models/claude-sonnet-4-6 .* The 404 above is not the Oxen API's ` +
+				`answer for a missing model .* ` + rootAdvice),
+		}, {
+			Config: at("/proxy/oxen").config(lookups),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("owned_by"), knownvalue.StringExact("oxen")),
+				idsAre("data.oxen_models.anthropic", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
+			},
+		}},
+	})
+	if plain.Load() == 0 {
+		t.Fatal("no request missed the prefix: the test proves nothing")
+	}
+}
+
+// A model read through a base_url with the wrong path is not a deleted
+// model: the activation stays in state, the refresh fails with the
+// base_url advice, and with base_url corrected the plan is empty again.
+func TestAccModelActivation_wrongBaseURLIsNotAMissingModel(t *testing.T) {
+	env := newTestEnv(t)
+	at, _ := proxiedHub(t, env)
+	activation := activationConfig("x", "my-custom-model", "")
+	right := at("/proxy/oxen").config(activation)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:            right,
+			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.x", "active")},
+		}, {
+			Config: at("/proxy").config(activation),
+			ExpectError: wrapped(`Could not read model "my-custom-model" .* GET /proxy/api/ai/models/my-custom-model: ` +
+				`404 Not Found .* Check base_url (` + at("/proxy").url + `, set in the provider block). ` + rootAdvice),
+		}, {
+			Config: right,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(*terraform.State) error {
+				if n := env.sim.CountRequests("POST", "/api/ai/models/my-custom-model/activate"); n != 1 {
+					return fmt.Errorf("activate was sent %d times, want once", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// Not parallel: it sets OXEN_BASE_URL. A base_url from the environment that
+// ends in /api is refused when the provider is configured, before any
+// request; set to the root, as advised, the same look-up works.
+func TestAccProvider_baseURLFromEnvironmentEndingInAPI(t *testing.T) {
+	env := newTestEnv(t)
+	at, plain := proxiedHub(t, env)
+	cfg := fmt.Sprintf("provider \"oxen\" {\n  api_key = %q\n}\n%s", testAPIKey, sonnetLookup)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { t.Setenv(envBaseURL, at("/proxy/oxen/api/").url) },
+			Config:    cfg,
+			ExpectError: wrapped(`Invalid base_url .* ends in /api, which every API path starts with: requests would go to ` +
+				at("/proxy/oxen/api").url + `/api/ai/models, which nothing serves. ` + rootAdvice +
+				` The value came from the provider block or the OXEN_BASE_URL environment variable.`),
+		}, {
+			PreConfig: func() {
+				if n := int64(len(env.sim.Requests())) + plain.Load(); n != 0 {
+					t.Errorf("a base_url ending in /api sent %d requests", n)
+				}
+				t.Setenv(envBaseURL, at("/proxy/oxen").url)
+			},
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.m", tfjsonpath.New("owned_by"), knownvalue.StringExact("oxen")),
+			},
+		}},
+	})
 }

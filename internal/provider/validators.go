@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -65,6 +66,46 @@ func (baseURLValid) ValidateString(ctx context.Context, req validator.StringRequ
 		return
 	}
 	if _, err := oxen.ParseBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base_url", err.Error())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base_url", baseURLErrorDetail(err))
+	}
+}
+
+// wholeNumberBetween accepts a whole number within [min, max]. Settings
+// that count things are Number attributes checked by it rather than Int64
+// attributes: the framework reads a fractional value into an Int64 as a
+// provider bug, before any validator can say that the value is the user's
+// to fix.
+type wholeNumberBetween struct {
+	min, max int64
+}
+
+var _ validator.Number = wholeNumberBetween{}
+
+// read is the one reading of a whole-number setting, shared by the
+// validator and Configure, so both say the same about a bad value.
+func (v wholeNumberBetween) read(name string, f *big.Float) (int64, error) {
+	n, acc := f.Int64()
+	if !f.IsInt() || acc != big.Exact || n < v.min || n > v.max {
+		return 0, fmt.Errorf("%s must be a whole number between %d and %d, got %s", name, v.min, v.max, f.Text('g', -1))
+	}
+	return n, nil
+}
+
+func (v wholeNumberBetween) Description(context.Context) string {
+	return fmt.Sprintf("a whole number between %d and %d", v.min, v.max)
+}
+
+func (v wholeNumberBetween) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v wholeNumberBetween) ValidateNumber(ctx context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	f := req.ConfigValue.ValueBigFloat() // nil while null or unknown
+	if f == nil {
+		return
+	}
+	name := req.Path.String()
+	if _, err := v.read(name, f); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+name, err.Error())
 	}
 }
