@@ -39,6 +39,36 @@ data "oxen_model" "custom" {
 	})
 }
 
+// Not parallel: it sets OXEN_API_KEY. A blank api_key in the provider block
+// (a key file holding an empty line) is no key, and does not hide the
+// environment variable: the advice for a missing key says to set
+// OXEN_API_KEY, and setting it, with the blank block left as it is, reads
+// the model.
+func TestAccProvider_blankKeyInBlockFallsBackToEnvironment(t *testing.T) {
+	env := newTestEnv(t)
+	t.Setenv(envAPIKey, "")
+	cfg := env.configWithKey(" \n", `
+data "oxen_model" "custom" {
+  id = "support-bot-ft"
+}
+`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ExpectError: wrapped(`Could not read model "support-bot-ft" .* Model not found: support-bot-ft .* ` +
+				`Check the model id (data "oxen_models" lists them). Custom models are visible only to their owner: ` +
+				`if this is one, set OXEN_API_KEY.`),
+		}, {
+			PreConfig: func() { t.Setenv(envAPIKey, testAPIKey+"\n") },
+			Config:    cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.oxen_model.custom", tfjsonpath.New("owned_by"), knownvalue.StringExact("acme-ml")),
+			},
+		}},
+	})
+}
+
 // A rejected key on a base model: the advice does not send the user to
 // "the account that owns the model" (the hub owns base models). Both of
 // its remedies work: a current key, or no key at all.

@@ -175,7 +175,7 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 	// A key read with file() ends in a line break: whitespace around the
 	// key is never part of it.
-	apiKey := strings.TrimSpace(stringOr(cfg.APIKey, os.Getenv(envAPIKey)))
+	apiKey := stringOr(cfg.APIKey, os.Getenv(envAPIKey))
 	baseURL, baseURLSource := stringOr(cfg.BaseURL, ""), "set in the provider block"
 	if baseURL == "" {
 		baseURL, baseURLSource = os.Getenv(envBaseURL), "from "+envBaseURL
@@ -268,11 +268,14 @@ func userAgent(version, terraformVersion string) string {
 	return ua
 }
 
+// stringOr is v without surrounding whitespace, or the trimmed fallback
+// when that leaves nothing: a blank setting in the block (a key file
+// holding an empty line) must not hide the environment variable.
 func stringOr(v types.String, fallback string) string {
-	if v.IsNull() || v.ValueString() == "" {
-		return fallback
+	if s := strings.TrimSpace(v.ValueString()); s != "" {
+		return s
 	}
-	return v.ValueString()
+	return strings.TrimSpace(fallback)
 }
 
 func durationSetting(v types.String, def, lo, hi time.Duration) (time.Duration, error) {
