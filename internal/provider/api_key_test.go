@@ -17,41 +17,24 @@ import (
 func TestAccProvider_blankKeyIsNoKey(t *testing.T) {
 	env := newTestEnv(t)
 	t.Setenv(envAPIKey, " \t\n")
-	cfg := fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n", env.url) + `
-data "oxen_model" "custom" {
-  id = "support-bot-ft"
-}
-`
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ExpectError: wrapped(`Could not read model "support-bot-ft" .* Model not found: support-bot-ft .* ` +
-				`Check the model id (data "oxen_models" lists them). Custom models are visible only to their owner: ` +
-				`if this is one, set OXEN_API_KEY.`),
-		}, {
-			PreConfig: func() { t.Setenv(envAPIKey, "\t"+testAPIKey+" \n") },
-			Config:    cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.oxen_model.custom", tfjsonpath.New("owned_by"), knownvalue.StringExact("acme-ml")),
-			},
-		}},
-	})
+	cfg := fmt.Sprintf("provider \"oxen\" {\n  base_url = %q\n}\n", env.url) + lookup("custom", "support-bot-ft")
+	followNoKeyAdvice(t, env, cfg, "\t"+testAPIKey+" \n")
 }
 
 // Not parallel: it sets OXEN_API_KEY. A blank api_key in the provider block
-// (a key file holding an empty line) is no key, and does not hide the
-// environment variable: the advice for a missing key says to set
-// OXEN_API_KEY, and setting it, with the blank block left as it is, reads
-// the model.
+// is no key either, and does not hide the environment variable: setting
+// OXEN_API_KEY as advised, with the blank block left as it is, reads the
+// model.
 func TestAccProvider_blankKeyInBlockFallsBackToEnvironment(t *testing.T) {
 	env := newTestEnv(t)
 	t.Setenv(envAPIKey, "")
-	cfg := env.configWithKey(" \n", `
-data "oxen_model" "custom" {
-  id = "support-bot-ft"
+	followNoKeyAdvice(t, env, env.configWithKey(" \n", lookup("custom", "support-bot-ft")), testAPIKey+"\n")
 }
-`)
+
+// followNoKeyAdvice reads the custom model support-bot-ft with cfg, which
+// sends no key: the error advises setting OXEN_API_KEY. Set to key, the
+// same configuration reads the model.
+func followNoKeyAdvice(t *testing.T, env *testEnv, cfg, key string) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
@@ -60,7 +43,7 @@ data "oxen_model" "custom" {
 				`Check the model id (data "oxen_models" lists them). Custom models are visible only to their owner: ` +
 				`if this is one, set OXEN_API_KEY.`),
 		}, {
-			PreConfig: func() { t.Setenv(envAPIKey, testAPIKey+"\n") },
+			PreConfig: func() { t.Setenv(envAPIKey, key) },
 			Config:    cfg,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.oxen_model.custom", tfjsonpath.New("owned_by"), knownvalue.StringExact("acme-ml")),
