@@ -58,9 +58,9 @@ type protocolEnv struct {
 	schemas *tfprotov6.GetProviderSchemaResponse
 }
 
-func newProtocolEnv(t *testing.T, key string) *protocolEnv {
+func newProtocolEnv(t *testing.T, key string, opts ...envOption) *protocolEnv {
 	t.Helper()
-	env := newTestEnv(t)
+	env := newTestEnv(t, opts...)
 	served, err := env.factories()["oxen"]()
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,6 +84,64 @@ func TestModelActivationList_searchAndLimit(t *testing.T) {
 	if n := liveReads(env.sim); n != 3 {
 		t.Errorf("read %d live statuses for a limit of 3, want 3", n)
 	}
+}
+
+// A model deleted between the list and its live read is left out: the
+// hub's own "Model not found" says there is nothing to adopt. Any other 404
+// there (a proxy's page, a path the hub does not serve) says nothing of the
+// model: the stream ends in an error pointing at base_url instead of
+// quietly listing fewer deployments.
+func TestModelActivationList_missingModel(t *testing.T) {
+	const gone = "support-bot-ft"
+	readOf := func(env *protocolEnv) []oxensim.Request {
+		var reads []oxensim.Request
+		for _, r := range env.sim.Requests() {
+			if r.Method == "GET" && r.Path == oxensim.ModelsPath+"/"+gone {
+				reads = append(reads, r)
+			}
+		}
+		return reads
+	}
+	t.Run("deleted after listing", func(t *testing.T) {
+		var env *protocolEnv
+		env = newProtocolEnv(t, testAPIKey, func(o *oxensim.Options) {
+			o.OnRequest = func(r oxensim.Request) {
+				if r.Method == "GET" && r.Path == oxensim.ModelsPath {
+					env.sim.DeleteModel(gone)
+				}
+			}
+		})
+		results := env.list(nil, "", false, 100)
+		var names []string
+		for _, r := range results {
+			if len(r.Diagnostics) > 0 {
+				t.Errorf("%s: %s", r.DisplayName, diagnosticsText(r.Diagnostics))
+			}
+			names = append(names, r.DisplayName)
+		}
+		if len(names) != len(seedCustomStatuses)-1 || slices.Contains(names, gone+" (active)") {
+			t.Errorf("listed %q, want the seed's custom models but %s", names, gone)
+		}
+		if reads := readOf(env); len(reads) != 1 || reads[0].Status != 404 {
+			t.Errorf("live reads of %s: %+v, want one answered 404", gone, reads)
+		}
+	})
+	t.Run("404 from elsewhere", func(t *testing.T) {
+		env := newProtocolEnv(t, testAPIKey)
+		env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: oxensim.ModelsPath + "/" + gone, Times: -1, Status: 404})
+		results := env.list(nil, "", false, 100)
+		last := results[len(results)-1]
+		text := diagnosticsText(last.Diagnostics)
+		want := `ERROR: Could not read model "support-bot-ft": GET /api/ai/models/support-bot-ft: 404 Not Found: `
+		if last.Identity != nil || !strings.HasPrefix(text, want) ||
+			!strings.Contains(text, `The 404 above is not the Oxen API's answer for a missing model`) ||
+			!strings.Contains(text, "Check base_url ("+env.url+", set in the provider block).") {
+			t.Fatalf("the list ended with %q:\n%s\nwant an error starting %q with the base_url advice", last.DisplayName, text, want)
+		}
+		if reads := readOf(env); len(reads) != 1 {
+			t.Errorf("live reads of %s: %+v, want one", gone, reads)
+		}
+	})
 }
 
 // Without a key the hub shows no custom model: the stream says why it is
