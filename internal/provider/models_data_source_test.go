@@ -380,9 +380,9 @@ func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) 
 	var rec rpcRecorder
 	factories := env.wrappedFactories(rec.wrap)
 	empty := []string{"developer", "action", "searched_developer", "combination", "search", "provider", "provider_developer"}
-	checks := make([]statecheck.StateCheck, len(empty))
-	for i, name := range empty {
-		checks[i] = statecheck.ExpectKnownValue("data.oxen_models."+name, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0))
+	checks := make([]statecheck.StateCheck, 0, len(empty)+2)
+	for _, name := range empty {
+		checks = append(checks, statecheck.ExpectKnownValue("data.oxen_models."+name, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)))
 	}
 	const checkSpelling = `Check the spelling: a for_each over this list plans to destroy every instance it made.`
 	resource.ParallelTest(t, resource.TestCase{
