@@ -7,7 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 

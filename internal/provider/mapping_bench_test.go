@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )

@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
