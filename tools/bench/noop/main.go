@@ -14,8 +14,8 @@ import (
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/oxen-ai/terraform-provider-oxen/tools/bench/standin"
 	oxenprovider "github.com/oxen-ai/terraform-provider-oxen/internal/provider"
+	"github.com/oxen-ai/terraform-provider-oxen/tools/bench/standin"
 )
 
 func main() {
