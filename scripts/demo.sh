@@ -26,7 +26,7 @@ start_simulator "$demo" -api-key demo-key -deploy-time 20s -deactivate-time 5s
 export OXEN_API_KEY=demo-key
 echo "simulator at $OXEN_BASE_URL (pid $sim_pid)"
 
-name="$("$tf" version | grep -m1 -E '^(Terraform|OpenTofu) v')"
+name="$("$tf" version | grep -E '^(Terraform|OpenTofu) v')"
 echo "CLI: $name ($tf)"
 cp examples/demo/*.tf "$demo/work/"
 # Provider functions need Terraform 1.8+ or OpenTofu 1.7+; older parsers

@@ -93,7 +93,7 @@ data "oxen_model" "sonnet" { id = "claude-sonnet-4-6" }
 resource "oxen_model_activation" "custom" { model_id = "my-custom-model" }
 output "sonnet_pricing_method" { value = data.oxen_model.sonnet.pricing.method }
 EOF
-	name="$("$cli" version | grep -m1 -E '^(Terraform|OpenTofu) v')"
+	name="$("$cli" version | grep -E '^(Terraform|OpenTofu) v')"
 	cd "$work"
 	"$cli" init -input=false -no-color >init.log 2>&1 && grep -q "Installed oxen-ai/oxen v$version" init.log ||
 		{ cat init.log; fail "$name: init did not install v$version from the mirror"; }
