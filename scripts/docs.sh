@@ -15,7 +15,5 @@ trap 'rm -rf "$tmp"' EXIT
 # hashicorp/oxen: the address under which tfplugindocs looks the schema up.
 "$GO" build -o "$tmp/plugins/registry.terraform.io/hashicorp/oxen/0.0.1/$("$GO" env GOOS)_$("$GO" env GOARCH)/" .
 echo 'provider "oxen" {}' >"$tmp/main.tf"
-# An empty CLI configuration: no user setting leaks into the schema.
-export TF_CLI_CONFIG_FILE=/dev/null
 (cd "$tmp" && "$tf" init -input=false -backend=false -plugin-dir=./plugins >/dev/null && "$tf" providers schema -json >schema.json)
 "$GO" tool tfplugindocs generate --provider-name oxen --providers-schema "$tmp/schema.json"

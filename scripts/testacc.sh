@@ -21,10 +21,7 @@ name="$(basename "$cli")"
 log="$logs/$name.log"
 mkdir -p "$logs"
 
-# The suite needs nothing from a CLI configuration, and a developer's could
-# change what it tests (dev_overrides, a plugin cache). It must exist, too:
-# OpenTofu 1.12 warns about a missing one on stdout, before its version.
-export TF_CLI_CONFIG_FILE=/dev/null TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli"
+export TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli"
 version="$("$cli" version 2>/dev/null | grep -E '^(Terraform|OpenTofu) v')"
 [[ "$version" == OpenTofu* ]] && export TF_ACC_PROVIDER_HOST=registry.opentofu.org
 
