@@ -11,10 +11,6 @@ import (
 	"github.com/oxen-ai/terraform-provider-oxen/internal/provider"
 )
 
-// Run the docs generation tool; see GNUmakefile's docs target for the
-// Terraform CLI it needs on PATH.
-//go:generate go tool tfplugindocs generate --provider-name oxen
-
 // version is set by goreleaser at release time.
 var version = "dev"
 

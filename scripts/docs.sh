@@ -1,46 +1,19 @@
 #!/usr/bin/env bash
-# Regenerates docs/ with tfplugindocs from a provider schema that OpenTofu
-# extracts. Terraform 1.5.7 predates provider functions (Terraform 1.8), so
-# its `providers schema -json` has no "functions" and tfplugindocs would
-# silently drop docs/functions/. tfplugindocs reads the schema from a file
-# instead of running a CLI itself, so it never tries to download Terraform.
+# docs.sh TERRAFORM: regenerates docs/ with tfplugindocs from the schema that
+# TERRAFORM reports for the provider built from this checkout. It must be the
+# newest Terraform: older ones and OpenTofu leave out what they cannot
+# describe (functions before Terraform 1.8; list resources and actions).
+# Given the schema as a file, tfplugindocs never runs or downloads a CLI.
 set -euo pipefail
 
+tf="${1:?path to the newest terraform}"
 GO="${GO:-go}"
-TOFU="${TOFU:?path to the pinned OpenTofu binary}"
-TERRAFORM="${TERRAFORM:-}"
-export CHECKPOINT_DISABLE=1
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-platform="$("$GO" env GOOS)_$("$GO" env GOARCH)"
-"$GO" build -o "$tmp/plugins/registry.opentofu.org/hashicorp/oxen/0.0.1/$platform/terraform-provider-oxen" .
-
-cat >"$tmp/provider.tf" <<'HCL'
-provider "oxen" {}
-HCL
-: >"$tmp/cli.tfrc" # an empty CLI config: no user settings leak into the schema
-
-(
-	cd "$tmp"
-	export TF_CLI_CONFIG_FILE="$tmp/cli.tfrc"
-	"$TOFU" init -input=false -backend=false -plugin-dir=./plugins >/dev/null
-	"$TOFU" providers schema -json >schema.raw.json
-)
-
-# tfplugindocs looks the schema up under the Terraform registry's address.
-sed 's#"registry.opentofu.org/hashicorp/oxen"#"registry.terraform.io/hashicorp/oxen"#' \
-	"$tmp/schema.raw.json" >"$tmp/schema.json"
-
-# A terraform on PATH keeps tfplugindocs from ever reaching for a download.
-if [[ -n "$TERRAFORM" && -x "$TERRAFORM" ]]; then
-	mkdir -p "$tmp/bin"
-	ln -s "$TERRAFORM" "$tmp/bin/terraform"
-	export PATH="$tmp/bin:$PATH"
-fi
-
+# hashicorp/oxen: the address under which tfplugindocs looks the schema up.
+"$GO" build -o "$tmp/plugins/registry.terraform.io/hashicorp/oxen/0.0.1/$("$GO" env GOOS)_$("$GO" env GOARCH)/" .
+echo 'provider "oxen" {}' >"$tmp/main.tf"
+(cd "$tmp" && "$tf" init -input=false -backend=false -plugin-dir=./plugins >/dev/null && "$tf" providers schema -json >schema.json)
 "$GO" tool tfplugindocs generate --provider-name oxen --providers-schema "$tmp/schema.json"

@@ -1,43 +1,38 @@
 #!/usr/bin/env bash
-# go-install.sh DEST PACKAGE@VERSION [MODULE_DIR]
+# go-install.sh DEST PACKAGE@VERSION [SOURCE [SHA256]]
 #
-# Builds one tool from the Go module proxy and puts it at DEST, atomically: the
-# binary is built into a temporary directory next to DEST and renamed into
-# place, so an interrupted build never leaves a half-written file under the
-# cached name that later runs would trust.
-#
-# Without MODULE_DIR it is `go install PACKAGE@VERSION`. With MODULE_DIR the
-# package is built from inside that module (tools/opentofu/<version>), whose
-# go.mod carries the replace lines that `go install` refuses; VERSION is then
-# only printed.
+# Builds one CLI or tool and puts it at DEST atomically: built in a temporary
+# directory next to DEST and renamed into place, so an interrupted build never
+# leaves a file under the cached name that later runs would trust.
+#   - no SOURCE: `go install PACKAGE@VERSION` from the Go module proxy;
+#   - SOURCE a directory (tools/opentofu/<version>): built inside that module,
+#     whose go.mod repeats the replace lines that `go install` refuses;
+#   - SOURCE a .tar.gz source release: its sha256 must be SHA256; it is
+#     unpacked and built with its own go.mod, dependencies from the proxy.
 set -euo pipefail
 
-dest="${1:?destination path}"
-spec="${2:?package@version}"
-module_dir="${3:-}"
-GO="${GO:-go}"
-
-dir="$(dirname "$dest")"
-mkdir -p "$dir"
-tmp="$(mktemp -d "$dir/.build.XXXXXX")"
+dest="${1:?destination}" spec="${2:?package@version}" src="${3:-}" sum="${4:-}"
+pkg="${spec%@*}"
+mkdir -p "$(dirname "$dest")"
+tmp="$(mktemp -d "$(dirname "$dest")/.build.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
 start=$SECONDS
-echo "Building $spec from the Go module proxy into $dest (once per machine)"
-if [[ -z "$module_dir" ]]; then
-	GOBIN="$tmp" "$GO" install "$spec"
+echo "Building $spec${src:+ from $src} into $dest (once per machine)"
+if [[ "$src" == *.tar.gz ]]; then
+	[[ -f "$src" ]] || { echo "no source release at $src: set TERRAFORM_SOURCE to it, or TERRAFORM_NEW to a built binary" >&2; exit 1; }
+	got="$(sha256sum "$src" | cut -d' ' -f1)"
+	[[ "$got" == "$sum" ]] || { echo "$src has sha256 $got, want $sum: not building it" >&2; exit 1; }
+	mkdir "$tmp/src"
+	tar -xzf "$src" -C "$tmp/src" --strip-components=1
+	src="$tmp/src"
+fi
+if [[ -z "$src" ]]; then
+	GOBIN="$tmp/out" "${GO:-go}" install "$spec"
 else
-	(
-		cd "$module_dir"
-		"$GO" build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
-			-o "$tmp/" "${spec%@*}"
-	)
+	# version.dev=no: a release build, whose version has no "-dev" suffix.
+	(cd "$src" && "${GO:-go}" build -trimpath -o "$tmp/out/" \
+		-ldflags "-s -w -X $(cut -d/ -f1-3 <<<"$pkg")/version.dev=no" "$pkg")
 fi
-
-built=("$tmp"/*)
-if [[ ${#built[@]} -ne 1 || ! -x "${built[0]}" ]]; then
-	echo "expected one binary from $spec, found: ${built[*]}" >&2
-	exit 1
-fi
-mv -f "${built[0]}" "$dest"
+mv -f "$tmp"/out/* "$dest"
 echo "Built $dest in $((SECONDS - start))s"

@@ -7,8 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/perunit"
 )
 
 // The catalog benchmarks decode what the simulator serves for 5,000

@@ -10,9 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/perunit"
 )
 
 const benchCatalogSize = 5000

@@ -13,7 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/figures"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/figures"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
 

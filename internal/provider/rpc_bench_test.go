@@ -7,9 +7,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/perunit"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/perunit"
 )
 
 // configuredServer serves the provider over the plugin protocol, configured

@@ -1,5 +1,5 @@
 // Command http is a stand-in for hashicorp/http, built only for the
-// end-to-end benchmark (internal/bench/cmd/e2e): what a user would write
+// end-to-end benchmark (tools/bench): what a user would write
 // instead of this provider is a `data "http"` GET of the API and
 // `jsondecode(data.http.x.response_body)`. hashicorp/http cannot be
 // installed here (no registry), so this provider does the same work the
@@ -21,7 +21,7 @@ import (
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/standin"
+	"github.com/oxen-ai/terraform-provider-oxen/tools/bench/standin"
 )
 
 func main() {

@@ -1,5 +1,5 @@
 // Package figures carries measurements from a Go test to the end-to-end
-// benchmark (internal/bench/cmd/e2e) as JSON files of a shared type, so the
+// benchmark (tools/bench) as JSON files of a shared type, so the
 // harness never parses a test's log: a test records what it measured, the
 // harness reads it back, and both sides compile against the same struct.
 package figures

@@ -163,7 +163,7 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 		{section: "look-ups", figure: fmt.Sprintf("time added to `oxen_model` by %s latency", latName), value: seconds(added), target: "≤ " + seconds(targetLatencyAdd), met: added <= targetLatencyAdd, hasTarget: true,
 			how: "difference of the two `oxen_model` medians"},
 		{section: "look-ups", figure: fmt.Sprintf("plan, %d × no-I/O `noop_model`", n), value: seconds(noop),
-			how: "same, stand-in provider internal/bench/noop (Read sets a constant): Terraform's own floor; " + spread(byName["noop"].times)},
+			how: "same, stand-in provider tools/bench/noop (Read sets a constant): Terraform's own floor; " + spread(byName["noop"].times)},
 		{section: "look-ups", figure: "per-read overhead ratio (oxen ÷ no-I/O)", value: rNoops, target: fmt.Sprintf("≤ %.1f", targetNoopRatio), met: rNoop <= targetNoopRatio, hasTarget: true,
 			how: "ratio of the 0 ms `oxen_model` and `noop_model` medians"},
 		{section: "look-ups", figure: fmt.Sprintf("plan, %d × no-I/O `noop_model_full` (oxen_model's schema)", n), value: seconds(noopFull),

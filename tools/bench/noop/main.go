@@ -1,5 +1,5 @@
 // Command noop is a stand-in Terraform provider built only for the
-// end-to-end benchmark (internal/bench/cmd/e2e). Its data sources do no I/O
+// end-to-end benchmark (tools/bench). Its data sources do no I/O
 // at all. noop_model's Read copies the id and sets a constant: planning N of
 // them measures what Terraform itself pays per data source, the baseline
 // that oxen_model look-ups are compared with. noop_model_full has
@@ -14,8 +14,8 @@ import (
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/standin"
 	oxenprovider "github.com/oxen-ai/terraform-provider-oxen/internal/provider"
+	"github.com/oxen-ai/terraform-provider-oxen/tools/bench/standin"
 )
 
 func main() {

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oxen-ai/terraform-provider-oxen/internal/bench/figures"
+	"github.com/oxen-ai/terraform-provider-oxen/internal/figures"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )

@@ -1,17 +1,17 @@
 // Command e2e is the end-to-end benchmark of the provider: a real Terraform
 // CLI against a local Oxen API, the providers installed from a filesystem
 // mirror exactly as a user's CLI would load them. It prints a Markdown
-// table and writes it to internal/bench/RESULTS.md.
+// table and writes it to tools/bench/RESULTS.md.
 //
-//	go run ./internal/bench/cmd/e2e            # what `make bench` runs
-//	go run ./internal/bench/cmd/e2e -wait-real # also the real 5-minute deployment
+//	go -C tools/bench run .            # what `make bench` runs
+//	go -C tools/bench run . -wait-real # also the real 5-minute deployment
 //
 // Figures:
 //   - look-ups: `terraform plan` of 100 oxen_model data sources, beside the
 //     same 100 reads written as users would without this provider
-//     (`data "http"` and jsondecode, internal/bench/http), at 0 ms and at
+//     (`data "http"` and jsondecode, tools/bench/http), at 0 ms and at
 //     -latency; beside the same 100 data sources of a provider that does no
-//     I/O (internal/bench/noop), the floor of Terraform's own cost; and the
+//     I/O (tools/bench/noop), the floor of Terraform's own cost; and the
 //     requests sent by 100 data sources that name only 5 models.
 //   - catalog: plan of one oxen_models read of -catalog-size models beside
 //     the same list fetched with `data "http"` and jsondecode: wall time
@@ -89,7 +89,7 @@ func main() {
 	flag.BoolVar(&o.waitReal, "wait-real", false, "also run a real 5-minute deployment (takes 5+ minutes)")
 	flag.DurationVar(&o.waitTime, "wait-time", 30*time.Second, "deploy time of the real, short waiting run")
 	flag.DurationVar(&o.timeout, "timeout", 25*time.Minute, "the whole run stops with an error after this long")
-	flag.StringVar(&o.out, "out", "", "file the table is written to (default <module root>/internal/bench/RESULTS.md; \"-\" = none)")
+	flag.StringVar(&o.out, "out", "", "file the table is written to (default <module root>/tools/bench/RESULTS.md; \"-\" = none)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configurations, mirror) for inspection")
 	flag.Parse()
 	if o.runs < 1 || o.lookups < 1 || o.catalogSize < 1 || o.repeatModels < 1 || o.repeatModels > o.lookups {
@@ -109,7 +109,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	if o.out == "" {
-		o.out = filepath.Join(root, "internal", "bench", "RESULTS.md")
+		o.out = filepath.Join(root, benchDir, "RESULTS.md")
 	}
 	tfVersion, err := exec.CommandContext(ctx, o.terraform, "version").Output()
 	if err != nil {
@@ -174,13 +174,16 @@ func (b *bench) sampleLoad() {
 	}
 }
 
-// The providers the harness builds, by local name: this one and the two
-// stand-ins it is compared with.
-var providers = []struct{ name, pkg string }{
-	{"oxen", "."},
-	{"http", "./internal/bench/http"},
-	{"noop", "./internal/bench/noop"},
+// The providers the harness builds, by local name: this one (from the
+// provider's module) and the two stand-ins it is compared with (from this one).
+var providers = []struct{ name, dir, pkg string }{
+	{"oxen", "", "."},
+	{"http", benchDir, "./http"},
+	{"noop", benchDir, "./noop"},
 }
+
+// benchDir is this module's directory, relative to the provider's.
+var benchDir = filepath.Join("tools", "bench")
 
 // setup builds the providers into a filesystem mirror and writes a CLI
 // configuration that installs them only from there, as scripts/demo.sh does.
@@ -198,7 +201,7 @@ func (b *bench) setup(ctx context.Context) error {
 		built := filepath.Join(b.tmp, name)
 		log.Printf("building the %s provider", p.name)
 		cmd := exec.CommandContext(ctx, goCmd(), "build", "-ldflags", "-X main.version="+providerVersion, "-o", built, p.pkg)
-		cmd.Dir = b.root
+		cmd.Dir = filepath.Join(b.root, p.dir)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", p.pkg, err, out)
 		}
@@ -353,7 +356,7 @@ func (b *bench) render(tfVersion string, rows []row) string {
 	o := b.opts
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# End-to-end benchmark\n\n")
-	fmt.Fprintf(&sb, "%s on %s/%s, %d CPUs, %s; made by `make bench` (`go run ./internal/bench/cmd/e2e -runs %d -latency %s -catalog-size %d%s`).\n\n",
+	fmt.Fprintf(&sb, "%s on %s/%s, %d CPUs, %s; made by `make bench` (`go -C tools/bench run . -runs %d -latency %s -catalog-size %d%s`).\n\n",
 		tfVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		o.runs, o.latency, o.catalogSize, map[bool]string{true: " -wait-real", false: ""}[o.waitReal]+cliFlag(o.terraform))
 	// Wall times on a shared machine move with its load; say what it was.
@@ -370,7 +373,7 @@ func (b *bench) render(tfVersion string, rows []row) string {
 		fmt.Fprintf(&sb, "Load average: not available on %s.\n\n", runtime.GOOS)
 	}
 	sb.WriteString("Look-ups and catalog read from one canned server that replays the simulator's answers byte for byte; " +
-		"`data \"http\"` is internal/bench/http, a stand-in for hashicorp/http (one GET, the body as `response_body`), decoded with `jsondecode`.\n\n")
+		"`data \"http\"` is tools/bench/http, a stand-in for hashicorp/http (one GET, the body as `response_body`), decoded with `jsondecode`.\n\n")
 	sb.WriteString("| | Figure | Measured | Target | Met | How |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		met := ""
@@ -422,7 +425,8 @@ func goEnv(name string) string {
 	return strings.TrimSpace(string(out))
 }
 
-// moduleRoot walks up from the working directory to the provider's go.mod.
+// moduleRoot walks up from the working directory to the provider's go.mod
+// (past this module's own).
 func moduleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {

@@ -1,5 +1,5 @@
 // Package standin serves the small providers that the end-to-end benchmark
-// compares this one with (internal/bench/http, internal/bench/noop): a
+// compares this one with (tools/bench/http, tools/bench/noop): a
 // provider with no settings and no resources, only data sources.
 package standin
 
