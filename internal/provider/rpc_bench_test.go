@@ -37,7 +37,7 @@ func configuredServer(b testing.TB, opts oxensim.Options) (tfprotov6.ProviderSer
 	b.Helper()
 	sim := httptest.NewServer(oxensim.New(opts))
 	b.Cleanup(sim.Close)
-	return configure(b, newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()}), sim.URL, opts.APIKey)
+	return configure(b, serve(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()}), sim.URL, opts.APIKey)
 }
 
 // configure configures server for the simulator at url.

@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// decoded is a model as the client decodes the API's JSON.
+func decoded(t *testing.T, body string) *oxen.Model {
+	t.Helper()
+	var m oxen.Model
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatal(err)
+	}
+	return &m
+}
+
+// Every number reaches Terraform as the API wrote it, at Terraform's
+// precision: the decimal, never the float64 nearest to it.
+func TestModelModelNumbersAsWritten(t *testing.T) {
+	m := decoded(t, `{"id":"n","object":"model","created":1.75e9,"owned_by":"oxen","context_length":200000,
+		"max_output_tokens":null,"pricing":{"input_cost_per_token":3e-6,"output_cost_per_token":0.000015,
+		"cost_per_image_grid":{"high":{"4K":1.47,"2K":null}},"cost_per_second_by_resolution":{"480p":0.096}},
+		"fine_tuning":{"cost_per_second":2.5E-4}}`)
+	mm, err := newModelModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	million, _, _ := big.ParseFloat("1000000", 10, 512, big.ToNearestEven)
+	for name, c := range map[string]struct {
+		got  types.Number
+		want string // the number in Terraform's 'f' form, "" for null
+	}{
+		"created":                     {mm.Created, "1750000000"},
+		"context_length":              {mm.ContextLength, "200000"},
+		"max_output_tokens":           {mm.MaxOutputTokens, ""},
+		"input_cost_per_token":        {mm.Pricing.InputCostPerToken, "0.000003"},
+		"output_cost_per_token":       {mm.Pricing.OutputCostPerToken, "0.000015"},
+		"cost_per_image_grid.high.4K": {mm.Pricing.CostPerImageGrid["high"]["4K"], "1.47"},
+		"cost_per_image_grid.high.2K": {mm.Pricing.CostPerImageGrid["high"]["2K"], ""},
+		"480p":                        {mm.Pricing.CostPerSecondByResolution["480p"], "0.096"},
+		"fine_tuning.cost_per_second": {mm.FineTuning.CostPerSecond, "0.00025"},
+		"cost_per_second (absent)":    {mm.Pricing.CostPerSecond, ""},
+	} {
+		if c.want == "" {
+			if !c.got.IsNull() {
+				t.Errorf("%s = %s, want null", name, c.got)
+			}
+			continue
+		}
+		if got := c.got.ValueBigFloat(); got == nil || got.Text('f', -1) != c.want || got.Prec() != numberPrecision {
+			t.Errorf("%s = %v, want %s at %d bits", name, got, c.want, numberPrecision)
+		}
+	}
+	if got := new(big.Float).Mul(mm.Pricing.InputCostPerToken.ValueBigFloat(), million); got.Text('f', -1) != "3" {
+		t.Errorf("input_cost_per_token * 1000000 = %s, want 3", got.Text('f', -1))
+	}
+}
+
+// The API's nulls and absences: objects null, lists empty, the first
+// deployment's status, and the request_schema normalized.
+func TestModelModelShapes(t *testing.T) {
+	bare, err := newModelModel(&oxen.Model{ID: "bare", Object: "model", OwnedBy: "oxen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bare.Capabilities != nil || bare.Pricing != nil || bare.FineTuning != nil || bare.Developer != nil ||
+		!bare.Status.IsNull() || !bare.Created.IsNull() || !bare.RequestSchema.IsNull() || bare.Deployments == nil {
+		t.Errorf("bare model = %+v", bare)
+	}
+	full, err := newModelModel(decoded(t, `{"id":"f","capabilities":{"input":["text"]},"deployments":[
+		{"status":"deploying"},{"status":"active"}],"request_schema":{"type": "object", "a": 1.50}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Status.ValueString() != "deploying" || len(full.Deployments) != 2 ||
+		full.Capabilities.Output == nil || full.RequestSchema.ValueString() != `{"a":1.50,"type":"object"}` {
+		t.Errorf("full model = %+v", full)
+	}
+}
+
+// Values the API sends that Terraform cannot hold are named, with the model.
+func TestModelModelUnreadable(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"id":"broken","request_schema":"{"}`:                      `Unreadable request_schema: The request_schema of model "broken" is not valid JSON`,
+		`{"id":"huge","pricing":{"cost_per_second":1e99999999999}}`: `Unreadable number: The pricing.cost_per_second of model "huge" is 1e99999999999`,
+	} {
+		m := decoded(t, body)
+		if body == `{"id":"broken","request_schema":"{"}` {
+			m.RequestSchema = []byte(`{"type":`)
+		}
+		_, err := newModelModel(m)
+		d := modelDiag("the model", err)
+		if err == nil || !strings.Contains(d.Summary()+": "+d.Detail(), want) {
+			t.Errorf("%s: %v, want %q", body, d, want)
+		}
+	}
+}
+
+// The resource's deployments are the data sources' nested object.
+func TestDeploymentsValue(t *testing.T) {
+	var diags diag.Diagnostics
+	got := deploymentsValue(context.Background(), []oxen.Deployment{{Status: "active"}}, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want := types.ListValueMust(types.ObjectType{AttrTypes: deploymentAttrTypes}, []attr.Value{
+		types.ObjectValueMust(deploymentAttrTypes, map[string]attr.Value{"status": types.StringValue("active")}),
+	})
+	if !got.Equal(want) {
+		t.Errorf("deployments = %v, want %v", got, want)
+	}
+	if empty := deploymentsValue(context.Background(), nil, &diags); empty.IsNull() || len(empty.Elements()) != 0 {
+		t.Errorf("no deployments = %v, want an empty list", empty)
+	}
+	if rt := deploymentsResourceAttribute("d").GetType(); !rt.Equal(types.ListType{ElemType: types.ObjectType{AttrTypes: deploymentAttrTypes}}) {
+		t.Errorf("the resource's deployments are %v", rt)
+	}
+}
