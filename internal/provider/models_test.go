@@ -10,6 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
@@ -127,4 +130,51 @@ func TestDeploymentsValue(t *testing.T) {
 	if rt := deploymentsResourceAttribute("d").GetType(); !rt.Equal(types.ListType{ElemType: types.ObjectType{AttrTypes: deploymentAttrTypes}}) {
 		t.Errorf("the resource's deployments are %v", rt)
 	}
+}
+
+// Prices reach Terraform as the API wrote them: arithmetic on them gives
+// what the same decimals written in HCL give, without binary noise.
+func TestAccModelNumbersAsWritten(t *testing.T) {
+	env := newTestEnv(t)
+	cfg := env.config(`
+data "oxen_model" "sonnet" {
+  id = "claude-sonnet-4-6"
+}
+data "oxen_model" "image" {
+  id = "gpt-image-1"
+}
+locals {
+  token = data.oxen_model.sonnet.pricing
+  grid  = data.oxen_model.image.pricing.cost_per_image_grid
+}
+output "per_million" {
+  value = local.token.input_cost_per_token * 1000000
+}
+output "per_million_text" {
+  value = tostring(local.token.input_cost_per_token * 1000000)
+}
+output "budget" {
+  value = tostring(1000000 * local.token.input_cost_per_token + 1000000 * local.token.output_cost_per_token +
+    1000 * local.grid.low["1K"] + 1000 * local.grid.medium["1K"] + 1000 * local.grid.high["4K"])
+}
+# Where 512-bit arithmetic itself leaves a last digit, the prices leave the
+# same one as the decimals written in HCL.
+output "same_as_hcl" {
+  value = (1000000 * (local.token.input_cost_per_token + local.token.output_cost_per_token) +
+    local.grid.low["1K"] + local.grid.medium["1K"] + local.grid.high["4K"] ==
+  1000000 * (3e-6 + 1.5e-5) + 0.011 + 0.042 + 1.47)
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("per_million", knownvalue.NumberExact(big.NewFloat(3))),
+				statecheck.ExpectKnownOutputValue("per_million_text", knownvalue.StringExact("3")),
+				statecheck.ExpectKnownOutputValue("budget", knownvalue.StringExact("1541")),
+				statecheck.ExpectKnownOutputValue("same_as_hcl", knownvalue.Bool(true)),
+			},
+		}},
+	})
 }
