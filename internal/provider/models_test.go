@@ -17,8 +17,6 @@ import (
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 // decoded is a model as the client decodes the API's JSON.
 func decoded(t *testing.T, body string) *oxen.Model {
 	t.Helper()
