@@ -28,6 +28,7 @@ import (
 	"math"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -571,7 +572,12 @@ func (w *wire) bool(b bool) {
 }
 
 func (w *wire) string(s string) {
-	switch n := len(s); {
+	w.stringHeader(len(s))
+	w.buf = append(w.buf, s...)
+}
+
+func (w *wire) stringHeader(n int) {
+	switch {
 	case n < 32:
 		w.buf = append(w.buf, 0xa0|byte(n))
 	case n < 1<<8:
@@ -581,7 +587,6 @@ func (w *wire) string(s string) {
 	default:
 		w.buf = append(w.buf, 0xdb, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
 	}
-	w.buf = append(w.buf, s...)
 }
 
 func (w *wire) stringPtr(s *string) {
@@ -766,29 +771,38 @@ func (w *wire) shortDecimal(s string) bool {
 	case -e > 100:
 		return false
 	default:
-		w.string(decimalText(neg, m, -e))
+		w.decimal(neg, m, -e)
 		return true
 	}
 }
 
-// decimalText is ±m·10^-k in the 'f' form of big.Float's Text: no exponent,
-// no trailing zeros.
-func decimalText(neg bool, m uint64, k int) string {
-	digits := fmt.Sprint(m)
-	var b strings.Builder
+// decimal writes ±m·10^-k as a string in the 'f' form of big.Float's
+// Text: no exponent, no trailing zeros (m has none).
+func (w *wire) decimal(neg bool, m uint64, k int) {
+	var scratch [20]byte
+	digits := strconv.AppendUint(scratch[:0], m, 10)
+	n := len(digits) + 1
+	if k >= len(digits) {
+		n = k + 2 // "0." and k digits
+	}
 	if neg {
-		b.WriteByte('-')
+		n++
+	}
+	w.stringHeader(n)
+	if neg {
+		w.buf = append(w.buf, '-')
 	}
 	if k >= len(digits) {
-		b.WriteString("0.")
-		b.WriteString(strings.Repeat("0", k-len(digits)))
-		b.WriteString(digits)
-	} else {
-		b.WriteString(digits[:len(digits)-k])
-		b.WriteByte('.')
-		b.WriteString(digits[len(digits)-k:])
+		w.buf = append(w.buf, '0', '.')
+		for range k - len(digits) {
+			w.buf = append(w.buf, '0')
+		}
+		w.buf = append(w.buf, digits...)
+		return
 	}
-	return b.String()
+	w.buf = append(w.buf, digits[:len(digits)-k]...)
+	w.buf = append(w.buf, '.')
+	w.buf = append(w.buf, digits[len(digits)-k:]...)
 }
 
 // numberTable writes a map of prices, null when nil.
