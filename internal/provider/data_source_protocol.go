@@ -258,25 +258,7 @@ var modelFields = map[string]field{
 		"input":  stringListField(func(m *oxen.Model) []string { return m.Capabilities.Input }),
 		"output": stringListField(func(m *oxen.Model) []string { return m.Capabilities.Output }),
 	}),
-	"pricing": objectField(func(m *oxen.Model) bool { return m.Pricing != nil }, map[string]field{
-		"method": stringField(func(m *oxen.Model) *string { return m.Pricing.Method }),
-		"input_cost_per_token": numberField("pricing.input_cost_per_token",
-			func(m *oxen.Model) json.Number { return m.Pricing.InputCostPerToken }),
-		"output_cost_per_token": numberField("pricing.output_cost_per_token",
-			func(m *oxen.Model) json.Number { return m.Pricing.OutputCostPerToken }),
-		"cost_per_second": numberField("pricing.cost_per_second",
-			func(m *oxen.Model) json.Number { return m.Pricing.CostPerSecond }),
-		"cost_per_image": numberField("pricing.cost_per_image",
-			func(m *oxen.Model) json.Number { return m.Pricing.CostPerImage }),
-		"cost_per_second_high_res": numberField("pricing.cost_per_second_high_res",
-			func(m *oxen.Model) json.Number { return m.Pricing.CostPerSecondHighRes }),
-		"cost_per_second_with_audio": numberField("pricing.cost_per_second_with_audio",
-			func(m *oxen.Model) json.Number { return m.Pricing.CostPerSecondWithAudio }),
-		"cost_per_image_grid": numberGridField("pricing.cost_per_image_grid",
-			func(m *oxen.Model) map[string]map[string]json.Number { return m.Pricing.CostPerImageGrid }),
-		"cost_per_second_by_resolution": numberTableField("pricing.cost_per_second_by_resolution",
-			func(m *oxen.Model) map[string]json.Number { return m.Pricing.CostPerSecondByResolution }),
-	}),
+	"pricing": objectField(func(m *oxen.Model) bool { return m.Pricing != nil }, pricingFields()),
 	"fine_tuning": objectField(func(m *oxen.Model) bool { return m.FineTuning != nil }, map[string]field{
 		"actions": stringListField(func(m *oxen.Model) []string { return m.FineTuning.Actions }),
 		"cost_per_second": numberField("fine_tuning.cost_per_second",
@@ -312,6 +294,30 @@ var modelFields = map[string]field{
 		}
 		w.string(s)
 	}},
+}
+
+// pricingPrices are the single prices of pricing.
+var pricingPrices = map[string]func(p *oxen.Pricing) json.Number{
+	"input_cost_per_token":       func(p *oxen.Pricing) json.Number { return p.InputCostPerToken },
+	"output_cost_per_token":      func(p *oxen.Pricing) json.Number { return p.OutputCostPerToken },
+	"cost_per_second":            func(p *oxen.Pricing) json.Number { return p.CostPerSecond },
+	"cost_per_image":             func(p *oxen.Pricing) json.Number { return p.CostPerImage },
+	"cost_per_second_high_res":   func(p *oxen.Pricing) json.Number { return p.CostPerSecondHighRes },
+	"cost_per_second_with_audio": func(p *oxen.Pricing) json.Number { return p.CostPerSecondWithAudio },
+}
+
+func pricingFields() map[string]field {
+	fields := map[string]field{
+		"method": stringField(func(m *oxen.Model) *string { return m.Pricing.Method }),
+		"cost_per_image_grid": numberGridField("pricing.cost_per_image_grid",
+			func(m *oxen.Model) map[string]map[string]json.Number { return m.Pricing.CostPerImageGrid }),
+		"cost_per_second_by_resolution": numberTableField("pricing.cost_per_second_by_resolution",
+			func(m *oxen.Model) map[string]json.Number { return m.Pricing.CostPerSecondByResolution }),
+	}
+	for name, price := range pricingPrices {
+		fields[name] = numberField("pricing."+name, func(m *oxen.Model) json.Number { return price(m.Pricing) })
+	}
+	return fields
 }
 
 // objectFields writes the fields of one object in the order the protocol
