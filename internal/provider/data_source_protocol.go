@@ -520,7 +520,7 @@ func attributePath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 		case path.PathStepElementKeyString:
 			ap = ap.WithElementKeyString(string(s))
 		case path.PathStepElementKeyValue:
-			v, err := s.Value.ToTerraformValue(ctx)
+			v, err := s.ToTerraformValue(ctx)
 			if err != nil {
 				return ap
 			}
