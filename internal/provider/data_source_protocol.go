@@ -10,8 +10,8 @@ package provider
 //
 // Everything else is the framework's: schemas, validation (with deprecation
 // warnings), configuring the provider, a read by an unconfigured provider
-// or one whose configuration was deferred, resources, functions and every
-// RPC the framework learns later.
+// or one whose configuration was deferred, resources, functions, list
+// resources and actions.
 //
 // The values written here must be the framework's, attribute for attribute
 // and number for number: TestFastPathAnswersAsTheFramework compares the
@@ -59,11 +59,28 @@ type configuredProvider interface {
 
 // serve is the framework's server for p with the fast path in front.
 func serve(p configuredProvider) *catalogServer {
-	return &catalogServer{ProviderServer: providerserver.NewProtocol6(p)(), provider: p}
+	server := providerserver.NewProtocol6(p)()
+	framework, ok := server.(frameworkServer)
+	if !ok {
+		// Only a framework version without lists or actions gets here.
+		panic(fmt.Sprintf("the framework's server %T serves no list resources or actions", server))
+	}
+	return &catalogServer{frameworkServer: framework, provider: p}
+}
+
+// frameworkServer is what the framework's server serves. terraform-plugin-go
+// finds list resources and actions by asserting interfaces beyond
+// tfprotov6.ProviderServer, so catalogServer embeds them all: embedded as a
+// plain ProviderServer, the framework's server would answer "not
+// implemented" to every list and action RPC.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
 }
 
 type catalogServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	provider configuredProvider
 }
 
@@ -108,11 +125,11 @@ func (s *catalogServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadD
 	}
 	data := s.provider.dataSourceData()
 	if read == nil || data == nil || req.Config == nil {
-		return s.ProviderServer.ReadDataSource(ctx, req)
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
 	config, err := req.Config.Unmarshal(typ)
 	if err != nil || !config.IsFullyKnown() {
-		return s.ProviderServer.ReadDataSource(ctx, req)
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
 	state, diags := read(ctx, data, config)
 	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(ctx, diags)}
