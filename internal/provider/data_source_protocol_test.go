@@ -86,7 +86,7 @@ func TestFastPathAnswersAsTheFramework(t *testing.T) {
 		fast := serve(testProvider())
 		_, schemas = configure(t, fast, sim.URL, key)
 		// Every read must be the fast path's own.
-		fast.ProviderServer = frameworkReadsRefused{fast.ProviderServer}
+		fast.frameworkServer = frameworkReadsRefused{fast.frameworkServer}
 		framework, _ := configure(t, providerserver.NewProtocol6(testProvider())(), sim.URL, key)
 		byKey[key] = servers{fast, framework}
 	}
@@ -101,10 +101,14 @@ func TestFastPathAnswersAsTheFramework(t *testing.T) {
 		"filters ignoring case":     {testAPIKey, modelsTypeName, map[string]string{"model_type": "Custom", "endpoint": "images/generate"}, false},
 		"a filter matching nothing": {testAPIKey, modelsTypeName, map[string]string{"endpoint": "/image/generate", "input_modality": "txt"}, false},
 		"search":                    {testAPIKey, modelsTypeName, map[string]string{"search": "kling", "output_modality": "video"}, false},
-		"the catalog, key refused":  {"sk-revoked", modelsTypeName, nil, false},
-		"a custom model, live":      {testAPIKey, modelTypeName, map[string]string{"id": "support-bot-ft"}, true},
-		"a missing model":           {testAPIKey, modelTypeName, map[string]string{"id": "no-such-model"}, false},
-		"a model, key refused":      {"sk-revoked", modelTypeName, map[string]string{"id": "support-bot-ft"}, false},
+		// Judged against the whole catalog, listed by a second request.
+		"developer_name and action matching nothing": {testAPIKey, modelsTypeName, map[string]string{"developer_name": "Anthropc", "action": "dance"}, false},
+		"a search finding nothing":                   {testAPIKey, modelsTypeName, map[string]string{"search": "klingg"}, false},
+		"provider_name matching nothing":             {testAPIKey, modelsTypeName, map[string]string{"provider_name": "fall"}, false},
+		"the catalog, key refused":                   {"sk-revoked", modelsTypeName, nil, false},
+		"a custom model, live":                       {testAPIKey, modelTypeName, map[string]string{"id": "support-bot-ft"}, true},
+		"a missing model":                            {testAPIKey, modelTypeName, map[string]string{"id": "no-such-model"}, false},
+		"a model, key refused":                       {"sk-revoked", modelTypeName, map[string]string{"id": "support-bot-ft"}, false},
 	}
 	for _, raw := range catalog {
 		var m struct {
@@ -196,7 +200,7 @@ func sameAnswer(t testing.TB, got, want *tfprotov6.ReadDataSourceResponse, typ t
 	}
 }
 
-type frameworkReadsRefused struct{ tfprotov6.ProviderServer }
+type frameworkReadsRefused struct{ frameworkServer }
 
 func (frameworkReadsRefused) ReadDataSource(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	return nil, errors.New("the read was passed on to the framework")

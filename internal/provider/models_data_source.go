@@ -302,11 +302,11 @@ func noMatchWarnings(ctx context.Context, data *providerData, hub hubMatched, li
 	}
 	var catalog []oxen.Model
 	var catalogErr error
-	listCatalog := sync.OnceFunc(func() { catalog, catalogErr = data.client.ListModels(ctx, oxen.ListFilter{}) })
+	listWhole := sync.OnceFunc(func() { catalog, catalogErr = data.client.ListModels(ctx, oxen.ListFilter{}) })
 	for _, c := range unmatched {
 		pool, where := listed, "listed"
 		if c.catalogWide {
-			listCatalog()
+			listWhole()
 			if catalogErr != nil {
 				diags.AddAttributeWarning(path.Root(c.arg), "No model matches "+c.arg+" = "+strconv.Quote(c.want),
 					fmt.Sprintf("No model listed has %s %q, so ids and models are empty, and the catalog could not be "+
