@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -501,10 +502,20 @@ func overlappingLiveReads(modelID string) oxensim.Hold {
 
 // test runs steps in parallel with the other tests, against env's
 // provider. A test that needs more of resource.TestCase (CheckDestroy,
-// version checks, its own factories) runs resource.ParallelTest itself.
+// its own factories) runs resource.ParallelTest itself.
 func (e *testEnv) test(steps ...resource.TestStep) {
 	e.t.Helper()
-	resource.ParallelTest(e.t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.testOn(nil, steps...)
+}
+
+// testOn is test on the CLIs that pass versions; the others skip.
+func (e *testEnv) testOn(versions []tfversion.TerraformVersionCheck, steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{
+		TerraformVersionChecks:   versions,
+		ProtoV6ProviderFactories: e.factories(),
+		Steps:                    steps,
+	})
 }
 
 // lookup is the configuration of an oxen_model data source, name, that
