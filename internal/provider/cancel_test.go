@@ -211,36 +211,32 @@ func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 	var rec rpcRecorder
 	hold.OnHold = func(oxensim.Request) { rec.pressCtrlC() }
 	rec.runBefore("ApplyResourceChange", meeting(1, func() { env.sim.InjectHold(hold) }))
-	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(activationConfig("bot", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		Steps: []resource.TestStep{{
-			Config:      cfg,
-			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
-		}, {
-			PreConfig: func() {
-				if rec.count("StopProvider") == 0 {
-					t.Fatal("the interrupt never fired")
-				}
-				if n := env.sim.CountRequests("POST", "/"); n != 0 {
-					t.Fatalf("the interrupted create sent %d POST requests, want 0", n)
-				}
+	env.testRecorded(&rec, resource.TestStep{
+		Config:      cfg,
+		ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
+	}, resource.TestStep{
+		PreConfig: func() {
+			if rec.count("StopProvider") == 0 {
+				t.Fatal("the interrupt never fired")
+			}
+			if n := env.sim.CountRequests("POST", "/"); n != 0 {
+				t.Fatalf("the interrupted create sent %d POST requests, want 0", n)
+			}
+		},
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionCreate),
 			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/activate"); n != 1 {
-					return fmt.Errorf("%d activate requests in all, want exactly 1", n)
-				}
-				return nil
-			},
-		}},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
+		Check: func(*terraform.State) error {
+			if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/activate"); n != 1 {
+				return fmt.Errorf("%d activate requests in all, want exactly 1", n)
+			}
+			return nil
+		},
 	})
 }
 

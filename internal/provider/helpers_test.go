@@ -508,6 +508,12 @@ func (e *testEnv) test(steps ...resource.TestStep) {
 	e.testOn(nil, steps...)
 }
 
+// testRecorded is test with every RPC the provider answers kept in rec.
+func (e *testEnv) testRecorded(rec *rpcRecorder, steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{ProtoV6ProviderFactories: e.wrappedFactories(rec.wrap), Steps: steps})
+}
+
 // testOn is test on the CLIs that pass versions; the others skip.
 func (e *testEnv) testOn(versions []tfversion.TerraformVersionCheck, steps ...resource.TestStep) {
 	e.t.Helper()

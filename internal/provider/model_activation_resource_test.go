@@ -144,17 +144,14 @@ func TestAccModelActivation_driftIsRepaired(t *testing.T) {
 
 func TestAccModelActivation_planTimeErrors(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:      env.config(activationConfig("base", "claude-sonnet-4-6", "")),
-			PlanOnly:    true,
-			ExpectError: wrapped(`"claude-sonnet-4-6" is a base model: base models are always active and need no activation.`),
-		}, {
-			Config:      env.config(activationConfig("missing", "no-such-model", "")),
-			PlanOnly:    true,
-			ExpectError: wrapped(`Could not plan the activation of model "no-such-model" .* Model not found: no-such-model`),
-		}},
+	env.test(resource.TestStep{
+		Config:      env.config(activationConfig("base", "claude-sonnet-4-6", "")),
+		PlanOnly:    true,
+		ExpectError: wrapped(`"claude-sonnet-4-6" is a base model: base models are always active and need no activation.`),
+	}, resource.TestStep{
+		Config:      env.config(activationConfig("missing", "no-such-model", "")),
+		PlanOnly:    true,
+		ExpectError: wrapped(`Could not plan the activation of model "no-such-model" .* Model not found: no-such-model`),
 	})
 	if n := env.sim.CountRequests("POST", "/"); n != 0 {
 		t.Fatalf("a failed plan sent %d POST requests, want 0", n)
