@@ -453,6 +453,17 @@ func updatesTo(addr, status string) resource.ConfigPlanChecks {
 	}
 }
 
+// endsActive is the step that applies cfg with action planned for addr and
+// leaves the deployment active; check then looks at how it got there.
+func endsActive(cfg, addr string, action plancheck.ResourceActionType, check resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{
+		Config:            cfg,
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}},
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+		Check:             check,
+	}
+}
+
 // gpt5Lookup reads one base model; gpt5WasRead checks that it was read.
 const gpt5Lookup = `
 data "oxen_model" "m" {
@@ -512,6 +523,17 @@ func (e *testEnv) test(steps ...resource.TestStep) {
 func (e *testEnv) testRecorded(rec *rpcRecorder, steps ...resource.TestStep) {
 	e.t.Helper()
 	resource.ParallelTest(e.t, resource.TestCase{ProtoV6ProviderFactories: e.wrappedFactories(rec.wrap), Steps: steps})
+}
+
+// testActivation is test for steps that activate model: once they are
+// destroyed, the hub must have it inactive again.
+func (e *testEnv) testActivation(model string, steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.expectSimStatus(model, "inactive"),
+		Steps:                    steps,
+	})
 }
 
 // testOn is test on the CLIs that pass versions; the others skip.
