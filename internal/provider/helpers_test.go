@@ -437,6 +437,15 @@ func importByModelID(addr, model string) resource.TestStep {
 	}
 }
 
+// setStatus moves model's deployment to status in the hub, behind the
+// provider's back, as someone in the hub's console would.
+func (e *testEnv) setStatus(model, status string) {
+	e.t.Helper()
+	if err := e.sim.SetStatus(model, status); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func statusIs(addr, want string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
 }

@@ -68,9 +68,7 @@ func TestAccModelActivation_adoptionWarnings(t *testing.T) {
 			// Already on its way to inactive: apply only waits, nothing to warn of.
 			PreConfig: func() {
 				rpcs.reset()
-				if err := env.sim.SetStatus("catalog-writer-ft", "deactivating"); err != nil {
-					t.Fatal(err)
-				}
+				env.setStatus("catalog-writer-ft", "deactivating")
 			},
 			Config: env.config(stop + start + keep),
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -283,9 +281,7 @@ func TestAccModelActivation_errorDeploymentPlanWarns(t *testing.T) {
 	const model = "acc-custom-5"
 	addr := "oxen_model_activation.bot"
 	fail := func() {
-		if err := env.sim.SetStatus(model, "error"); err != nil {
-			t.Fatal(err)
-		}
+		env.setStatus(model, "error")
 		rpcs.reset()
 		env.sim.ResetRequests()
 	}
@@ -505,9 +501,7 @@ func TestAccModelActivation_destroyWarnsOfStop(t *testing.T) {
 			PreConfig: func() {
 				// A deploy started again outside Terraform, and one failed.
 				for model, status := range map[string]string{"acc-custom-5": "deploying", "acc-custom-4": "error"} {
-					if err := env.sim.SetStatus(model, status); err != nil {
-						t.Fatal(err)
-					}
+					env.setStatus(model, status)
 				}
 				rpcs.reset()
 			},

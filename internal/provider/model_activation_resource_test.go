@@ -66,80 +66,46 @@ func TestAccModelActivation_driftIsRepaired(t *testing.T) {
 	const model = "vision-tagger-ft"
 	addr := "oxen_model_activation.tagger"
 	cfg := env.config(activationConfig("tagger", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:            cfg,
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-		}, {
-			// Someone stops the deployment in the hub: refresh records it as
-			// it is, active = false, so state and `terraform show` tell the truth.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "inactive"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			RefreshState:       true,
-			ExpectNonEmptyPlan: true,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr(addr, "active", "false"),
-				resource.TestCheckResourceAttr(addr, "status", "inactive"),
-			),
-		}, {
-			// The plan puts it back.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "inactive"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check:             env.expectSimStatus(model, "active"),
-		}, {
-			// A deployment left in error plans an update that finishes the job.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "error"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-		}, {
-			// A deployment left half-way ("deploying") is waited for, not restarted.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "deploying"); err != nil {
-					t.Fatal(err)
-				}
-				env.sim.ResetRequests()
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 0 {
-					return fmt.Errorf("a deploying model was sent %d activate requests, want 0", n)
-				}
-				return nil
-			},
-		}},
-	})
+	// repairedFrom is the step that finds the deployment moved to status in
+	// the hub and plans an update that brings it back to "active"; the
+	// requests it sends are counted on their own.
+	repairedFrom := func(status string, check resource.TestCheckFunc, plan ...plancheck.PlanCheck) resource.TestStep {
+		step := endsActive(cfg, addr, plancheck.ResourceActionUpdate, check)
+		step.PreConfig = func() {
+			env.setStatus(model, status)
+			env.sim.ResetRequests()
+		}
+		step.ConfigPlanChecks.PreApply = append(step.ConfigPlanChecks.PreApply, plan...)
+		return step
+	}
+	env.test(resource.TestStep{
+		Config:            cfg,
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+	}, resource.TestStep{
+		// Someone stops the deployment in the hub: refresh records it as
+		// it is, active = false, so state and `terraform show` tell the truth.
+		PreConfig:          func() { env.setStatus(model, "inactive") },
+		RefreshState:       true,
+		ExpectNonEmptyPlan: true,
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr(addr, "active", "false"),
+			resource.TestCheckResourceAttr(addr, "status", "inactive"),
+		),
+	},
+		// The plan puts it back.
+		repairedFrom("inactive", env.expectSimStatus(model, "active"),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active"))),
+		// A deployment left in error plans an update that finishes the job.
+		repairedFrom("error", nil, plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active"))),
+		// A deployment left half-way ("deploying") is waited for, not restarted.
+		repairedFrom("deploying", func(*terraform.State) error {
+			if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 0 {
+				return fmt.Errorf("a deploying model was sent %d activate requests, want 0", n)
+			}
+			return nil
+		}),
+	)
 }
 
 func TestAccModelActivation_planTimeErrors(t *testing.T) {
@@ -180,28 +146,25 @@ func TestAccModelActivation_alreadyActiveSendsNothing(t *testing.T) {
 func TestAccModelActivation_deploymentError(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-1"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				if err := env.sim.FailNextDeploy(model); err != nil {
-					t.Fatal(err)
-				}
+	env.test(resource.TestStep{
+		PreConfig: func() {
+			if err := env.sim.FailNextDeploy(model); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config: env.config(activationConfig("bot", model, "")),
+		ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* ` +
+			"fix the cause. .* To retry without starting over, run `terraform untaint`"),
+	}, resource.TestStep{
+		// The failed deployment stayed in state (tainted): the next apply
+		// replaces it and this time the deployment comes up.
+		Config: env.config(activationConfig("bot", model, "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionDestroyBeforeCreate),
 			},
-			Config: env.config(activationConfig("bot", model, "")),
-			ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* ` +
-				"fix the cause. .* To retry without starting over, run `terraform untaint`"),
-		}, {
-			// The failed deployment stayed in state (tainted): the next apply
-			// replaces it and this time the deployment comes up.
-			Config: env.config(activationConfig("bot", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionDestroyBeforeCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
-		}},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
 	})
 }
 
