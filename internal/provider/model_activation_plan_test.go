@@ -95,34 +95,29 @@ func TestAccModelActivation_costPerHour(t *testing.T) {
 	costIs := func(addr string, want knownvalue.Check) plancheck.PlanCheck {
 		return plancheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), want)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(activationConfig("bot", model, "  active = false") + activationConfig("tokens", "per-token-ft", "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					costIs(addr, knownvalue.NumberExact(dec(t, "0"))),
-					costIs("oxen_model_activation.tokens", knownvalue.Null()),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	env.test(resource.TestStep{
+		Config: env.config(activationConfig("bot", model, "  active = false") + activationConfig("tokens", "per-token-ft", "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				costIs(addr, knownvalue.NumberExact(dec(t, "0"))),
+				costIs("oxen_model_activation.tokens", knownvalue.Null()),
 			},
-		}, {
-			// Switching it on: the update plan prices the deployment.
-			Config: env.config(activationConfig("bot", model, "") + activationConfig("tokens", "per-token-ft", "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					costIs(addr, knownvalue.NumberExact(dec(t, "2.808"))),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
-			},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
-			importByModelID(addr, model),
+	}, resource.TestStep{
+		// Switching it on: the update plan prices the deployment.
+		Config: env.config(activationConfig("bot", model, "") + activationConfig("tokens", "per-token-ft", "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				costIs(addr, knownvalue.NumberExact(dec(t, "2.808"))),
+			},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
+		},
+	}, importByModelID(addr, model))
 }
 
 // The budget example of the docs, run as written: the fleet's cost is

@@ -21,44 +21,38 @@ func TestAccModelActivation_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "my-custom-model"
 	addr := "oxen_model_activation.bot"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectSimStatus(model, "inactive"),
-		Steps: []resource.TestStep{{
-			// Create: the plan already knows the status apply will reach.
-			Config: env.config(activationConfig("bot", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("deactivate_on_destroy"), knownvalue.Bool(true)),
-					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("deployments")),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	env.testActivation(model, resource.TestStep{
+		// Create: the plan already knows the status apply will reach.
+		Config: env.config(activationConfig("bot", model, "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("deactivate_on_destroy"), knownvalue.Bool(true)),
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("deployments")),
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs(addr, "active"),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(model)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{"status": knownvalue.StringExact("active")}),
-				})),
-			},
-			Check: env.expectSimStatus(model, "active"),
-		}, {
-			// Stop billing: an in-place update that waits for inactive.
-			Config:            env.config(activationConfig("bot", model, "  active = false")),
-			ConfigPlanChecks:  updatesTo(addr, "inactive"),
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "inactive")},
-			Check:             env.expectSimStatus(model, "inactive"),
-		}, {
-			// Back on, then import it by model id.
-			Config:            env.config(activationConfig("bot", model, "")),
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
-			importByModelID(addr, model),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statusIs(addr, "active"),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(model)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectExact(map[string]knownvalue.Check{"status": knownvalue.StringExact("active")}),
+			})),
 		},
-	})
+		Check: env.expectSimStatus(model, "active"),
+	}, resource.TestStep{
+		// Stop billing: an in-place update that waits for inactive.
+		Config:            env.config(activationConfig("bot", model, "  active = false")),
+		ConfigPlanChecks:  updatesTo(addr, "inactive"),
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "inactive")},
+		Check:             env.expectSimStatus(model, "inactive"),
+	}, resource.TestStep{
+		// Back on, then import it by model id.
+		Config:            env.config(activationConfig("bot", model, "")),
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+	}, importByModelID(addr, model))
 }
 
 func TestAccModelActivation_driftIsRepaired(t *testing.T) {
