@@ -521,8 +521,9 @@ func overlappingLiveReads(modelID string) oxensim.Hold {
 }
 
 // test runs steps in parallel with the other tests, against env's
-// provider. A test that needs more of resource.TestCase (CheckDestroy,
-// its own factories) runs resource.ParallelTest itself.
+// provider. testOn, testRecorded and testActivation add a version check, a
+// recorder or a check after destroy; a test that needs more of
+// resource.TestCase runs resource.ParallelTest itself.
 func (e *testEnv) test(steps ...resource.TestStep) {
 	e.t.Helper()
 	e.testOn(nil, steps...)
