@@ -6,12 +6,17 @@ import (
 
 // Model is one entry of the Oxen model catalog. Only id, object, created and
 // owned_by are required by the API; every other field may be absent or null,
-// which decodes to the zero value of a pointer, slice or map. Fields the API
-// adds later are kept in Raw, never rejected.
+// which decodes to the zero value of a pointer, slice, map or Number. Fields
+// the API adds later are kept in Raw, never rejected.
+//
+// Numbers are kept as the decimal text the API wrote (a json.Number, "" when
+// absent or null): a float64 would turn a price of 3e-6 into the binary
+// fraction nearest to it, and the provider must hand Terraform the decimal
+// itself.
 type Model struct {
 	ID            string          `json:"id"`
 	Object        string          `json:"object"`
-	Created       int64           `json:"created"`
+	Created       json.Number     `json:"created"`
 	OwnedBy       string          `json:"owned_by"`
 	DisplayName   *string         `json:"display_name,omitempty"`
 	Description   *string         `json:"description,omitempty"`
@@ -26,8 +31,8 @@ type Model struct {
 	SourceModel   *string         `json:"source_model,omitempty"`
 	ImageURL      *string         `json:"image_url,omitempty"`
 	ReleasedAt    *string         `json:"released_at,omitempty"`
-	ContextLength *int64          `json:"context_length,omitempty"`
-	MaxOutputTok  *int64          `json:"max_output_tokens,omitempty"`
+	ContextLength json.Number     `json:"context_length,omitempty"`
+	MaxOutputTok  json.Number     `json:"max_output_tokens,omitempty"`
 	RequestSchema json.RawMessage `json:"request_schema,omitempty"`
 
 	// Raw is the object exactly as the API sent it (for raw_json and for
@@ -44,21 +49,21 @@ type Capabilities struct {
 // Pricing describes how a model is billed. Method is passed through as sent:
 // a method this client does not know is not an error.
 type Pricing struct {
-	Method                    *string                       `json:"method,omitempty"`
-	InputCostPerToken         *float64                      `json:"input_cost_per_token,omitempty"`
-	OutputCostPerToken        *float64                      `json:"output_cost_per_token,omitempty"`
-	CostPerSecond             *float64                      `json:"cost_per_second,omitempty"`
-	CostPerImage              *float64                      `json:"cost_per_image,omitempty"`
-	CostPerSecondHighRes      *float64                      `json:"cost_per_second_high_res,omitempty"`
-	CostPerSecondWithAudio    *float64                      `json:"cost_per_second_with_audio,omitempty"`
-	CostPerImageGrid          map[string]map[string]float64 `json:"cost_per_image_grid,omitempty"`
-	CostPerSecondByResolution map[string]float64            `json:"cost_per_second_by_resolution,omitempty"`
+	Method                    *string                           `json:"method,omitempty"`
+	InputCostPerToken         json.Number                       `json:"input_cost_per_token,omitempty"`
+	OutputCostPerToken        json.Number                       `json:"output_cost_per_token,omitempty"`
+	CostPerSecond             json.Number                       `json:"cost_per_second,omitempty"`
+	CostPerImage              json.Number                       `json:"cost_per_image,omitempty"`
+	CostPerSecondHighRes      json.Number                       `json:"cost_per_second_high_res,omitempty"`
+	CostPerSecondWithAudio    json.Number                       `json:"cost_per_second_with_audio,omitempty"`
+	CostPerImageGrid          map[string]map[string]json.Number `json:"cost_per_image_grid,omitempty"`
+	CostPerSecondByResolution map[string]json.Number            `json:"cost_per_second_by_resolution,omitempty"`
 }
 
 // FineTuning is present only for fine-tuneable models.
 type FineTuning struct {
-	Actions       []string `json:"actions,omitempty"`
-	CostPerSecond *float64 `json:"cost_per_second,omitempty"`
+	Actions       []string    `json:"actions,omitempty"`
+	CostPerSecond json.Number `json:"cost_per_second,omitempty"`
 }
 
 // Deployment is one deployment of a custom model. Only status is documented.

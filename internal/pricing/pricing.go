@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
-	"strconv"
 )
 
 // The pricing methods of the API, in the order its reference lists them.
@@ -43,11 +42,12 @@ type Pricing struct {
 	PerSecondByResolution map[string]*big.Rat
 }
 
-// Decimal returns the exact decimal a price was published as: the shortest
-// decimal that reads back as f. NaN and ±Inf, which neither JSON nor a
-// Terraform number can carry, have no decimal and give nil.
-func Decimal(f float64) *big.Rat {
-	r, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+// Decimal returns the exact value of a price as written in decimal, such as
+// the JSON number 3e-6 (exactly 3/1000000, where a float64 would hold the
+// binary fraction nearest to it). Text that is not a finite decimal, or whose
+// exponent is too large to expand, gives nil.
+func Decimal(text string) *big.Rat {
+	r, ok := new(big.Rat).SetString(text)
 	if !ok {
 		return nil
 	}

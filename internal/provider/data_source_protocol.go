@@ -1,11 +1,36 @@
 package provider
 
+// This file is the fast path of the two data sources. catalogServer is the
+// framework's protocol server with one RPC answered here: ReadDataSource of
+// oxen_model and oxen_models, whose state it writes straight from the API's
+// answer in the protocol's msgpack encoding. The framework's own read is
+// the reference, but after Read returns it walks the whole state several
+// times (null blocks, semantic equality, type checks, conversion, then its
+// encoding), and for a large catalog those walks outweigh the read itself.
+//
+// Everything else is the framework's: schemas, validation (with deprecation
+// warnings), configuring the provider, a read by an unconfigured provider
+// or one whose configuration was deferred, resources, functions, list
+// resources and actions.
+//
+// The values written here must be the framework's, attribute for attribute
+// and number for number: TestFastPathAnswersAsTheFramework compares the
+// two servers' answers for every model the simulator serves, and
+// FuzzFastPathMatchesFramework compares them on decoded models. This file
+// therefore shares no mapping code with models.go.
+
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"maps"
+	"math"
+	"math/big"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -13,82 +38,57 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
 
-// The framework serves every RPC but the data source reads and oxen_model's
-// validation: oxen_model and oxen_models are read here, at the plugin
-// protocol, with the state their read methods encode. After a data
-// source's Read the framework walks the whole state several times
-// (null-block reification, semantic equality, validation of every value,
-// then its own msgpack encoding); for a 5,000-model catalog those passes
-// cost several times the read itself, and two-thirds of a look-up. Schemas,
-// oxen_models' validation and every other RPC stay the framework's, and
-// each data source's Read runs the same code through the framework, so the
-// answers are the same either way.
+// ProtocolServer serves the provider as main hands it to Terraform.
+func ProtocolServer(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer { return serve(newProvider(version)) }
+}
+
+// configuredProvider is a provider that tells what its Configure handed to
+// data sources; nil until then.
+type configuredProvider interface {
+	provider.Provider
+	dataSourceData() *providerData
+}
+
+// serve is the framework's server for p with the fast path in front.
+func serve(p configuredProvider) *catalogServer {
+	server := providerserver.NewProtocol6(p)()
+	framework, ok := server.(frameworkServer)
+	if !ok {
+		// Only a framework version without lists or actions gets here.
+		panic(fmt.Sprintf("the framework's server %T serves no list resources or actions", server))
+	}
+	return &catalogServer{frameworkServer: framework, provider: p}
+}
+
+// frameworkServer is what the framework's server serves. terraform-plugin-go
+// finds list resources and actions by asserting interfaces beyond
+// tfprotov6.ProviderServer, so catalogServer embeds them all: embedded as a
+// plain ProviderServer, the framework's server would answer "not
+// implemented" to every list and action RPC.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+}
+
+type catalogServer struct {
+	frameworkServer
+	provider configuredProvider
+}
 
 // The data sources' type names.
 const (
 	modelTypeName  = "oxen_model"
 	modelsTypeName = "oxen_models"
 )
-
-// notConfiguredDiag is the error of a read before the provider's Configure.
-func notConfiguredDiag(typeName string) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Provider not configured", typeName+" was read before the provider was configured. "+
-		"This is a bug in the provider or in Terraform; please report it.")
-}
-
-// ProtocolServer serves the provider as main hands it to Terraform.
-func ProtocolServer(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		p, ok := New(version)().(*OxenProvider)
-		if !ok {
-			// Without the concrete provider the framework serves every
-			// RPC itself: slower catalog reads, same answers.
-			return providerserver.NewProtocol6(New(version)())()
-		}
-		return newCatalogServer(p)
-	}
-}
-
-// serveProtocol6 is ProtocolServer for a provider built by the caller, as
-// tests build theirs.
-func serveProtocol6(p *OxenProvider) func() (tfprotov6.ProviderServer, error) {
-	return func() (tfprotov6.ProviderServer, error) { return newCatalogServer(p), nil }
-}
-
-func newCatalogServer(p *OxenProvider) *catalogServer {
-	s := &catalogServer{}
-	s.ProviderServer = providerserver.NewProtocol6(configureHook{OxenProvider: p, server: s})()
-	return s
-}
-
-// catalogServer is the framework's server with the data source reads
-// answered directly.
-type catalogServer struct {
-	tfprotov6.ProviderServer
-	// data is what the provider's Configure handed to data sources.
-	data atomic.Pointer[providerData]
-}
-
-// configureHook is the provider, keeping what Configure hands to data
-// sources for the catalogServer.
-type configureHook struct {
-	*OxenProvider
-	server *catalogServer
-}
-
-func (h configureHook) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	h.OxenProvider.Configure(ctx, req, resp)
-	if data, ok := resp.DataSourceData.(*providerData); ok {
-		h.server.data.Store(data)
-	}
-}
 
 // schemaOf is a data source's schema, built once.
 func schemaOf(ds datasource.DataSource) func() schema.Schema {
@@ -107,115 +107,404 @@ func schemaType(s func() schema.Schema) func() tftypes.Type {
 var (
 	modelSchema      = schemaOf(&ModelDataSource{})
 	modelSchemaType  = schemaType(modelSchema)
-	modelsSchemaType = schemaType(schemaOf(&ModelsDataSource{}))
+	modelsSchema     = schemaOf(&ModelsDataSource{})
+	modelsSchemaType = schemaType(modelsSchema)
 )
 
-// ValidateDataResourceConfig answers oxen_model's validation here as well.
-// Its only check is the validator on id, but the framework converts the
-// whole configuration, thirty computed attributes included, to run it:
-// Terraform validates every data source twice per plan, and that was a
-// tenth of the time of a plan of 100 look-ups. The validators are the
-// schema's own, run as the framework runs them (see
-// TestCatalogServerValidatesAsTheFramework); oxen_models, whose checks span
-// several arguments, stays with the framework.
-func (s *catalogServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	if req.TypeName != modelTypeName || req.Config == nil {
-		return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
-	}
-	config, diags := decode(req.Config, modelSchemaType())
-	if !diags.HasError() {
-		var done bool
-		if diags, done = validateStringArguments(ctx, modelSchema(), config); !done {
-			return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
-		}
-	}
-	return &tfprotov6.ValidateDataResourceConfigResponse{Diagnostics: protoDiagnostics(diags)}, nil
-}
-
-// validateStringArguments runs the validators of sch's string attributes on
-// config, in the order of their names. A required attribute left null
-// (which the CLIs refuse before asking the provider) is not its to report:
-// it returns done = false, and the framework validates. Validators of other
-// attributes, and a data source's own config validators, are not run: a
-// data source that has them must be validated by the framework
-// (TestProtocolValidatedSchemas).
-func validateStringArguments(ctx context.Context, sch schema.Schema, config tftypes.Value) (diags diag.Diagnostics, done bool) {
-	var vals map[string]tftypes.Value
-	if err := config.As(&vals); err != nil {
-		diags.Append(mappingDiag("the configuration", err))
-		return diags, true
-	}
-	for name, a := range sch.Attributes {
-		if a.IsRequired() && vals[name].IsNull() {
-			return nil, false
-		}
-	}
-	cfg := tfsdk.Config{Raw: config, Schema: sch}
-	for _, name := range slices.Sorted(maps.Keys(sch.Attributes)) {
-		attr, ok := sch.Attributes[name].(schema.StringAttribute)
-		if !ok || len(attr.Validators) == 0 {
-			continue
-		}
-		value := types.StringUnknown()
-		if v := vals[name]; v.IsKnown() {
-			var s *string
-			if err := v.As(&s); err != nil {
-				diags.Append(mappingDiag("the configuration", err))
-				continue
-			}
-			value = types.StringPointerValue(s)
-		}
-		p := path.Root(name)
-		req := validator.StringRequest{Path: p, PathExpression: p.Expression(), Config: cfg, ConfigValue: value}
-		for _, v := range attr.Validators {
-			var resp validator.StringResponse
-			v.ValidateString(ctx, req, &resp)
-			diags.Append(resp.Diagnostics...)
-		}
-	}
-	return diags, true
-}
-
+// ReadDataSource answers a read of a configured provider whose
+// configuration is wholly known; anything else is left to the framework,
+// which knows what to say about it.
 func (s *catalogServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	var typ tftypes.Type
-	var read func(context.Context, tftypes.Value) ([]byte, diag.Diagnostics)
+	var read func(context.Context, *providerData, tftypes.Value) ([]byte, diag.Diagnostics)
 	switch req.TypeName {
 	case modelTypeName:
-		typ, read = modelSchemaType(), (&ModelDataSource{data: s.data.Load()}).read
+		typ, read = modelSchemaType(), fastModelRead
 	case modelsTypeName:
-		typ = modelsSchemaType()
-		read = func(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
-			return readCatalog(ctx, s.data.Load(), config)
-		}
+		typ, read = modelsSchemaType(), fastCatalogRead
 	}
-	if read == nil || req.Config == nil {
-		return s.ProviderServer.ReadDataSource(ctx, req)
+	data := s.provider.dataSourceData()
+	if read == nil || data == nil || req.Config == nil {
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
-	config, diags := decode(req.Config, typ)
-	if diags.HasError() {
-		return &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(diags)}, nil
+	config, err := req.Config.Unmarshal(typ)
+	if err != nil || !config.IsFullyKnown() {
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
-	state, diags := read(ctx, config)
-	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(diags)}
+	state, diags := read(ctx, data, config)
+	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(ctx, diags)}
 	if !diags.HasError() {
 		resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 	}
 	return resp, nil
 }
 
-// decode is a value the protocol carries, or the diagnostic that says why
-// it cannot be read.
-func decode(v *tfprotov6.DynamicValue, typ tftypes.Type) (tftypes.Value, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	val, err := v.Unmarshal(typ)
-	if err != nil {
-		diags.Append(mappingDiag("the value", err))
+// fastModelRead is oxen_model's read: the id stays as the user wrote it (a
+// UUID stays a UUID), so the configuration and the state always agree.
+func fastModelRead(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var args map[string]tftypes.Value
+	var id string
+	var live *bool
+	err := config.As(&args)
+	if err == nil {
+		err = args["id"].As(&id)
 	}
-	return val, diags
+	if err == nil {
+		err = args["live_status"].As(&live)
+	}
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.Append(modelDiag("the configuration", err))
+		return nil, diags
+	}
+	m, raw, diags := getModel(ctx, data, id, live != nil && *live)
+	if diags.HasError() {
+		return nil, diags
+	}
+	state, err := modelState(config.Type(), m, map[string]func(w *wire) error{
+		"id":          func(w *wire) error { return w.argument("id", args["id"]) },
+		"live_status": func(w *wire) error { return w.argument("live_status", args["live_status"]) },
+		"raw_json":    func(w *wire) error { w.string(raw); return nil },
+	})
+	if err != nil {
+		diags.Append(modelDiag("the model", err))
+		return nil, diags
+	}
+	return state, diags
+}
+
+// fastCatalogRead is oxen_models' read.
+func fastCatalogRead(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var query modelsDataSourceModel
+	diags := tfsdk.Config{Raw: config, Schema: modelsSchema()}.Get(ctx, &query)
+	if diags.HasError() {
+		return nil, diags
+	}
+	kept, listDiags := listCatalog(ctx, data, query)
+	diags.Append(listDiags...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	state, err := catalogState(config, kept)
+	if err != nil {
+		diags.Append(modelDiag("the models", err))
+		return nil, diags
+	}
+	return state, diags
+}
+
+// field writes one attribute of a model.
+type field struct {
+	// typ is the wire type the field writes, checked against the schema.
+	typ   tftypes.Type
+	write func(w *wire, m *oxen.Model)
+}
+
+func stringField(get func(*oxen.Model) *string) field {
+	return field{tftypes.String, func(w *wire, m *oxen.Model) { w.stringPtr(get(m)) }}
+}
+
+// numberField names its attribute for the error of a number Terraform
+// cannot hold.
+func numberField(attribute string, get func(*oxen.Model) json.Number) field {
+	return field{tftypes.Number, func(w *wire, m *oxen.Model) { w.number(m.ID, attribute, get(m)) }}
+}
+
+// stringListField is never null: an absent list is empty.
+func stringListField(get func(*oxen.Model) []string) field {
+	return field{tftypes.List{ElementType: tftypes.String}, func(w *wire, m *oxen.Model) {
+		items := get(m)
+		w.arrayLen(len(items))
+		for _, s := range items {
+			w.string(s)
+		}
+	}}
+}
+
+func numberTableField(attribute string, get func(*oxen.Model) map[string]json.Number) field {
+	return field{tftypes.Map{ElementType: tftypes.Number}, func(w *wire, m *oxen.Model) {
+		w.numberTable(m.ID, attribute, get(m))
+	}}
+}
+
+func numberGridField(attribute string, get func(*oxen.Model) map[string]map[string]json.Number) field {
+	return field{tftypes.Map{ElementType: tftypes.Map{ElementType: tftypes.Number}}, func(w *wire, m *oxen.Model) {
+		writeMap(w, get(m), func(quality string, row map[string]json.Number) {
+			w.numberTable(m.ID, attribute+"."+quality, row)
+		})
+	}}
+}
+
+// objectField is a nested object, null when present says so.
+func objectField(present func(*oxen.Model) bool, fields map[string]field) field {
+	obj := newObjectFields(fields)
+	return field{obj.typ, func(w *wire, m *oxen.Model) {
+		if present(m) {
+			obj.write(w, m)
+		} else {
+			w.null()
+		}
+	}}
+}
+
+func deploymentsField() field {
+	elem := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"status": tftypes.String}}
+	return field{tftypes.List{ElementType: elem}, func(w *wire, m *oxen.Model) {
+		w.arrayLen(len(m.Deployments))
+		for _, d := range m.Deployments {
+			w.mapLen(1)
+			w.string("status")
+			w.string(d.Status)
+		}
+	}}
+}
+
+// modelFields says how each attribute of a model is written. Nested fields
+// are only called when their object is present.
+var modelFields = map[string]field{
+	"id":           stringField(func(m *oxen.Model) *string { return &m.ID }),
+	"object":       stringField(func(m *oxen.Model) *string { return &m.Object }),
+	"created":      numberField("created", func(m *oxen.Model) json.Number { return m.Created }),
+	"owned_by":     stringField(func(m *oxen.Model) *string { return &m.OwnedBy }),
+	"display_name": stringField(func(m *oxen.Model) *string { return m.DisplayName }),
+	"description":  stringField(func(m *oxen.Model) *string { return m.Description }),
+	"summary":      stringField(func(m *oxen.Model) *string { return m.Summary }),
+	"model_type":   stringField(func(m *oxen.Model) *string { return m.ModelType }),
+	"endpoint":     stringField(func(m *oxen.Model) *string { return m.Endpoint }),
+	"capabilities": objectField(func(m *oxen.Model) bool { return m.Capabilities != nil }, map[string]field{
+		"input":  stringListField(func(m *oxen.Model) []string { return m.Capabilities.Input }),
+		"output": stringListField(func(m *oxen.Model) []string { return m.Capabilities.Output }),
+	}),
+	"pricing": objectField(func(m *oxen.Model) bool { return m.Pricing != nil }, pricingFields()),
+	"fine_tuning": objectField(func(m *oxen.Model) bool { return m.FineTuning != nil }, map[string]field{
+		"actions": stringListField(func(m *oxen.Model) []string { return m.FineTuning.Actions }),
+		"cost_per_second": numberField("fine_tuning.cost_per_second",
+			func(m *oxen.Model) json.Number { return m.FineTuning.CostPerSecond }),
+	}),
+	"deployments": deploymentsField(),
+	"status": stringField(func(m *oxen.Model) *string {
+		if len(m.Deployments) == 0 {
+			return nil
+		}
+		s := m.Status()
+		return &s
+	}),
+	"developer": objectField(func(m *oxen.Model) bool { return m.Developer != nil }, map[string]field{
+		"name": stringField(func(m *oxen.Model) *string { return &m.Developer.Name }),
+		"logo": stringField(func(m *oxen.Model) *string { return m.Developer.Logo }),
+	}),
+	"source_model":      stringField(func(m *oxen.Model) *string { return m.SourceModel }),
+	"image_url":         stringField(func(m *oxen.Model) *string { return m.ImageURL }),
+	"released_at":       stringField(func(m *oxen.Model) *string { return m.ReleasedAt }),
+	"context_length":    numberField("context_length", func(m *oxen.Model) json.Number { return m.ContextLength }),
+	"max_output_tokens": numberField("max_output_tokens", func(m *oxen.Model) json.Number { return m.MaxOutputTok }),
+	"request_schema": {tftypes.String, func(w *wire, m *oxen.Model) {
+		if len(m.RequestSchema) == 0 {
+			w.null()
+			return
+		}
+		s, err := normalizeJSON(m.RequestSchema)
+		if err != nil {
+			w.fail(unreadableError{model: m.ID, err: err})
+			w.null()
+			return
+		}
+		w.string(s)
+	}},
+}
+
+// pricingPrices are the single prices of pricing.
+var pricingPrices = map[string]func(p *oxen.Pricing) json.Number{
+	"input_cost_per_token":       func(p *oxen.Pricing) json.Number { return p.InputCostPerToken },
+	"output_cost_per_token":      func(p *oxen.Pricing) json.Number { return p.OutputCostPerToken },
+	"cost_per_second":            func(p *oxen.Pricing) json.Number { return p.CostPerSecond },
+	"cost_per_image":             func(p *oxen.Pricing) json.Number { return p.CostPerImage },
+	"cost_per_second_high_res":   func(p *oxen.Pricing) json.Number { return p.CostPerSecondHighRes },
+	"cost_per_second_with_audio": func(p *oxen.Pricing) json.Number { return p.CostPerSecondWithAudio },
+}
+
+func pricingFields() map[string]field {
+	fields := map[string]field{
+		"method": stringField(func(m *oxen.Model) *string { return m.Pricing.Method }),
+		"cost_per_image_grid": numberGridField("pricing.cost_per_image_grid",
+			func(m *oxen.Model) map[string]map[string]json.Number { return m.Pricing.CostPerImageGrid }),
+		"cost_per_second_by_resolution": numberTableField("pricing.cost_per_second_by_resolution",
+			func(m *oxen.Model) map[string]json.Number { return m.Pricing.CostPerSecondByResolution }),
+	}
+	for name, price := range pricingPrices {
+		fields[name] = numberField("pricing."+name, func(m *oxen.Model) json.Number { return price(m.Pricing) })
+	}
+	return fields
+}
+
+// objectFields writes the fields of one object in the order the protocol
+// uses, sorted by name, with each name encoded once.
+type objectFields struct {
+	typ    tftypes.Object
+	keys   [][]byte
+	fields []field
+	byName map[string]field
+}
+
+func newObjectFields(fields map[string]field) objectFields {
+	obj := objectFields{typ: tftypes.Object{AttributeTypes: make(map[string]tftypes.Type, len(fields))}, byName: fields}
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		var key wire
+		key.string(name)
+		obj.keys = append(obj.keys, key.buf)
+		obj.fields = append(obj.fields, fields[name])
+		obj.typ.AttributeTypes[name] = fields[name].typ
+	}
+	return obj
+}
+
+func (o objectFields) write(w *wire, m *oxen.Model) {
+	w.mapLen(len(o.fields))
+	for i, f := range o.fields {
+		w.buf = append(w.buf, o.keys[i]...)
+		f.write(w, m)
+	}
+}
+
+// modelWriter writes model objects once modelFields has been checked
+// against the schema: an attribute added to one and not the other is an
+// error diagnostic naming it, never a malformed answer.
+var modelWriter = sync.OnceValues(func() (objectFields, error) {
+	obj := newObjectFields(modelFields)
+	if err := sameType("", modelTFType(), obj.typ); err != nil {
+		return objectFields{}, fmt.Errorf("the model attributes of the schema and of the mapping differ: %w", err)
+	}
+	return obj, nil
+})
+
+// sameType explains the differences between the schema's type and the
+// mapping's, attribute by attribute, or returns nil. at names the value
+// compared, empty at the top.
+func sameType(at string, schema, mapping tftypes.Type) error {
+	if sl, ok := schema.(tftypes.List); ok {
+		if ml, ok := mapping.(tftypes.List); ok {
+			return sameType(at+"[]", sl.ElementType, ml.ElementType)
+		}
+	}
+	so, sok := schema.(tftypes.Object)
+	mo, mok := mapping.(tftypes.Object)
+	if !sok || !mok {
+		if !schema.Equal(mapping) {
+			return fmt.Errorf("%s is %s in the schema but %s in the mapping", at, schema, mapping)
+		}
+		return nil
+	}
+	child := func(name string) string {
+		if at == "" || strings.HasSuffix(at, "[]") {
+			return name
+		}
+		return at + "." + name
+	}
+	var errs []string
+	for _, name := range slices.Sorted(maps.Keys(so.AttributeTypes)) {
+		if _, ok := mo.AttributeTypes[name]; !ok {
+			errs = append(errs, fmt.Sprintf("attribute %s has no field in the mapping", child(name)))
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(mo.AttributeTypes)) {
+		st, ok := so.AttributeTypes[name]
+		if !ok {
+			errs = append(errs, fmt.Sprintf("field %s of the mapping is not in the schema", child(name)))
+			continue
+		}
+		if err := sameType(child(name), st, mo.AttributeTypes[name]); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// modelState encodes the state of a data source of type typ that is one
+// model: each attribute comes from own when it is named there (the
+// arguments, raw_json), otherwise from the model's fields.
+func modelState(typ tftypes.Type, m *oxen.Model, own map[string]func(w *wire) error) ([]byte, error) {
+	obj, err := modelWriter()
+	if err != nil {
+		return nil, err
+	}
+	st, ok := typ.(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("the state is a %s, not an object", typ)
+	}
+	var w wire
+	w.mapLen(len(st.AttributeTypes))
+	for _, name := range slices.Sorted(maps.Keys(st.AttributeTypes)) {
+		w.string(name)
+		if write, ok := own[name]; ok {
+			if err := write(&w); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		f, ok := obj.byName[name]
+		if !ok {
+			return nil, fmt.Errorf("attribute %s has no field in the mapping", name)
+		}
+		if err := sameType(name, st.AttributeTypes[name], f.typ); err != nil {
+			return nil, err
+		}
+		f.write(&w, m)
+	}
+	return w.buf, w.err
+}
+
+// catalogState encodes the state of an oxen_models data source from its
+// configuration: the arguments as configured, then ids and models.
+func catalogState(config tftypes.Value, kept []*oxen.Model) ([]byte, error) {
+	obj, err := modelWriter()
+	if err != nil {
+		return nil, err
+	}
+	st, ok := config.Type().(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("the configuration is a %s, not an object", config.Type())
+	}
+	if err := sameType("", st.AttributeTypes["models"], tftypes.List{ElementType: obj.typ}); err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	var args map[string]tftypes.Value
+	if err := config.As(&args); err != nil {
+		return nil, err
+	}
+	// Growing the buffer once for a typical model is cheaper than doubling
+	// it again and again for a large catalog.
+	w := wire{buf: make([]byte, 0, 64+800*len(kept))}
+	w.mapLen(len(st.AttributeTypes))
+	for _, name := range slices.Sorted(maps.Keys(st.AttributeTypes)) {
+		w.string(name)
+		switch name {
+		case "ids":
+			w.arrayLen(len(kept))
+			for _, m := range kept {
+				w.string(m.ID)
+			}
+		case "models":
+			w.arrayLen(len(kept))
+			for _, m := range kept {
+				obj.write(&w, m)
+			}
+		default:
+			if err := w.argument(name, args[name]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.buf, nil
 }
 
 // protoDiagnostics converts diagnostics as the framework would.
-func protoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
+func protoDiagnostics(ctx context.Context, diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
 	for _, d := range diags {
 		pd := &tfprotov6.Diagnostic{
@@ -227,15 +516,17 @@ func protoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 			pd.Severity = tfprotov6.DiagnosticSeverityError
 		}
 		if dp, ok := d.(diag.DiagnosticWithPath); ok {
-			pd.Attribute = attributePath(dp.Path())
+			pd.Attribute = attributePath(ctx, dp.Path())
 		}
 		out = append(out, pd)
 	}
 	return out
 }
 
-// attributePath is p on the wire, as far as its steps can be written.
-func attributePath(p path.Path) *tftypes.AttributePath {
+// attributePath is p on the wire. A set element's value that cannot be
+// converted ends the path there, as the framework's own conversion would
+// fail the whole diagnostic.
+func attributePath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 	ap := tftypes.NewAttributePath()
 	for _, step := range p.Steps() {
 		switch s := step.(type) {
@@ -245,9 +536,328 @@ func attributePath(p path.Path) *tftypes.AttributePath {
 			ap = ap.WithElementKeyInt(int(s))
 		case path.PathStepElementKeyString:
 			ap = ap.WithElementKeyString(string(s))
+		case path.PathStepElementKeyValue:
+			v, err := s.ToTerraformValue(ctx)
+			if err != nil {
+				return ap
+			}
+			ap = ap.WithElementKeyValue(v)
 		default:
 			return ap
 		}
 	}
 	return ap
+}
+
+// argument writes a configured argument back into the state as written:
+// a string, a bool or null, the kinds the data sources' arguments have.
+func (w *wire) argument(name string, v tftypes.Value) error {
+	switch {
+	case v.IsNull():
+		w.null()
+	case v.Type().Is(tftypes.String):
+		var s string
+		if err := v.As(&s); err != nil {
+			return fmt.Errorf("argument %s: %w", name, err)
+		}
+		w.string(s)
+	case v.Type().Is(tftypes.Bool):
+		var b bool
+		if err := v.As(&b); err != nil {
+			return fmt.Errorf("argument %s: %w", name, err)
+		}
+		w.bool(b)
+	default:
+		return fmt.Errorf("argument %s is a %s, which the mapping does not write", name, v.Type())
+	}
+	return nil
+}
+
+// wire appends values in the msgpack encoding of the plugin protocol, byte
+// for byte as terraform-plugin-go's encoder writes them.
+type wire struct {
+	buf []byte
+	err error
+}
+
+// fail keeps the error the framework's mapping would report (firstError);
+// the caller checks it once at the end.
+func (w *wire) fail(err error) { w.err = firstError(w.err, err) }
+
+func (w *wire) null() { w.buf = append(w.buf, 0xc0) }
+
+func (w *wire) bool(b bool) {
+	if b {
+		w.buf = append(w.buf, 0xc3)
+	} else {
+		w.buf = append(w.buf, 0xc2)
+	}
+}
+
+func (w *wire) string(s string) {
+	w.stringHeader(len(s))
+	w.buf = append(w.buf, s...)
+}
+
+func (w *wire) stringHeader(n int) {
+	switch {
+	case n < 32:
+		w.buf = append(w.buf, 0xa0|byte(n))
+	case n < 1<<8:
+		w.buf = append(w.buf, 0xd9, byte(n))
+	case n < 1<<16:
+		w.buf = append(w.buf, 0xda, byte(n>>8), byte(n))
+	default:
+		w.buf = append(w.buf, 0xdb, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+}
+
+func (w *wire) stringPtr(s *string) {
+	if s == nil {
+		w.null()
+	} else {
+		w.string(*s)
+	}
+}
+
+// int writes i in the fewest bytes, as msgpack's EncodeInt does.
+func (w *wire) int(i int64) {
+	switch u := uint64(i); {
+	case i >= 0 && i <= math.MaxInt8, i < 0 && i >= -32:
+		w.buf = append(w.buf, byte(i))
+	case i >= 0 && i <= math.MaxUint8:
+		w.buf = append(w.buf, 0xcc, byte(u))
+	case i >= 0 && i <= math.MaxUint16:
+		w.buf = append(w.buf, 0xcd, byte(u>>8), byte(u))
+	case i >= 0 && i <= math.MaxUint32:
+		w.buf = append(w.buf, 0xce, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+	case i >= 0:
+		w.buf = append(w.buf, 0xcf)
+		w.buf = binaryAppend64(w.buf, u)
+	case i >= math.MinInt8:
+		w.buf = append(w.buf, 0xd0, byte(u))
+	case i >= math.MinInt16:
+		w.buf = append(w.buf, 0xd1, byte(u>>8), byte(u))
+	case i >= math.MinInt32:
+		w.buf = append(w.buf, 0xd2, byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+	default:
+		w.buf = append(w.buf, 0xd3)
+		w.buf = binaryAppend64(w.buf, u)
+	}
+}
+
+func binaryAppend64(b []byte, u uint64) []byte {
+	return append(b, byte(u>>56), byte(u>>48), byte(u>>40), byte(u>>32), byte(u>>24), byte(u>>16), byte(u>>8), byte(u))
+}
+
+func (w *wire) float64(f float64) {
+	w.buf = append(w.buf, 0xcb)
+	w.buf = binaryAppend64(w.buf, math.Float64bits(f))
+}
+
+// number writes a number of the API's answer as terraform-plugin-go writes
+// that decimal parsed at Terraform's precision: a whole number that fits
+// an int64 as an integer, one a float64 holds exactly as a float64, any
+// other as its decimal text. The usual prices are told apart from their
+// text alone; any other goes through big.Float as the framework's would.
+func (w *wire) number(model, attribute string, text json.Number) {
+	if text == "" {
+		w.null()
+		return
+	}
+	if w.shortDecimal(string(text)) {
+		return
+	}
+	f, err := parseNumber(string(text))
+	if err != nil {
+		w.fail(numberError{model: model, attribute: attribute, text: string(text), err: err})
+		w.null()
+		return
+	}
+	w.bigNumber(f)
+}
+
+// bigNumber is tftypes' own choice of encoding for a number.
+func (w *wire) bigNumber(f *big.Float) {
+	if i, acc := f.Int64(); acc == big.Exact {
+		w.int(i)
+	} else if x, acc := f.Float64(); acc == big.Exact && !f.IsInt() {
+		w.float64(x)
+	} else {
+		w.string(f.Text('f', -1))
+	}
+}
+
+// pow5 holds 5^k for every k whose power fits a uint64.
+var pow5 = func() []uint64 {
+	p := []uint64{1}
+	for p[len(p)-1] <= math.MaxUint64/5 {
+		p = append(p, p[len(p)-1]*5)
+	}
+	return p
+}()
+
+// shortDecimal writes a JSON number of at most 18 significant digits and a
+// small exponent, and reports whether it did. Such a number is m·10^e with
+// m < 10^18. With e ≥ 0 it is whole. With e < 0 and trailing zeros of m
+// removed, it is a binary fraction only if 5^-e divides m, and a float64
+// holds it exactly if the quotient has at most 53 bits; otherwise 512 bits
+// hold it closely enough that its shortest decimal at that precision is
+// the text itself, which tftypes then writes in 'f' form.
+func (w *wire) shortDecimal(s string) bool {
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var m uint64
+	var digits, e int
+	seenPoint, seenDigit := false, false
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			seenPoint = true
+			continue
+		case c < '0' || c > '9':
+		default:
+			seenDigit = true
+			if seenPoint {
+				e--
+			}
+			if m == 0 && c == '0' {
+				continue
+			}
+			if digits == 18 {
+				return false
+			}
+			m = m*10 + uint64(c-'0')
+			digits++
+			continue
+		}
+		break
+	}
+	if !seenDigit {
+		return false
+	}
+	if i < len(s) {
+		if s[i] != 'e' && s[i] != 'E' {
+			return false
+		}
+		exp := s[i+1:]
+		expNeg := strings.HasPrefix(exp, "-")
+		exp = strings.TrimLeft(exp, "+-")
+		if len(exp) == 0 || len(exp) > 4 {
+			return false
+		}
+		x := 0
+		for _, c := range []byte(exp) {
+			if c < '0' || c > '9' {
+				return false
+			}
+			x = x*10 + int(c-'0')
+		}
+		if expNeg {
+			x = -x
+		}
+		e += x
+	}
+	if m == 0 {
+		w.int(0)
+		return true
+	}
+	for m%10 == 0 {
+		m /= 10
+		e++
+	}
+	sign := int64(1)
+	if neg {
+		sign = -1
+	}
+	switch {
+	case e >= 0:
+		for ; e > 0; e-- {
+			if m > math.MaxInt64/10 {
+				return false
+			}
+			m *= 10
+		}
+		w.int(sign * int64(m)) //nolint:gosec // m ≤ MaxInt64 by the loop above
+		return true
+	case -e < len(pow5) && m%pow5[-e] == 0:
+		q := m / pow5[-e]
+		if q >= 1<<53 {
+			return false
+		}
+		w.float64(float64(sign) * math.Ldexp(float64(q), e))
+		return true
+	case -e > 100:
+		return false
+	default:
+		w.decimal(neg, m, -e)
+		return true
+	}
+}
+
+// decimal writes ±m·10^-k as a string in the 'f' form of big.Float's
+// Text: no exponent, no trailing zeros (m has none).
+func (w *wire) decimal(neg bool, m uint64, k int) {
+	var scratch [20]byte
+	digits := strconv.AppendUint(scratch[:0], m, 10)
+	n := len(digits) + 1
+	if k >= len(digits) {
+		n = k + 2 // "0." and k digits
+	}
+	if neg {
+		n++
+	}
+	w.stringHeader(n)
+	if neg {
+		w.buf = append(w.buf, '-')
+	}
+	if k >= len(digits) {
+		w.buf = append(w.buf, '0', '.')
+		for range k - len(digits) {
+			w.buf = append(w.buf, '0')
+		}
+		w.buf = append(w.buf, digits...)
+		return
+	}
+	w.buf = append(w.buf, digits[:len(digits)-k]...)
+	w.buf = append(w.buf, '.')
+	w.buf = append(w.buf, digits[len(digits)-k:]...)
+}
+
+// numberTable writes a map of prices, null when nil.
+func (w *wire) numberTable(model, attribute string, m map[string]json.Number) {
+	writeMap(w, m, func(k string, text json.Number) { w.number(model, attribute+"."+k, text) })
+}
+
+// writeMap writes m with its keys sorted, so one answer always encodes the
+// same way, or null when m is nil.
+func writeMap[V any](w *wire, m map[string]V, value func(string, V)) {
+	if m == nil {
+		w.null()
+		return
+	}
+	w.mapLen(len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		w.string(k)
+		value(k, m[k])
+	}
+}
+
+func (w *wire) arrayLen(n int) { w.collectionLen(n, 0x90, 0xdc, 0xdd) }
+
+func (w *wire) mapLen(n int) { w.collectionLen(n, 0x80, 0xde, 0xdf) }
+
+func (w *wire) collectionLen(n int, fix, len16, len32 byte) {
+	switch {
+	case n < 16:
+		w.buf = append(w.buf, fix|byte(n))
+	case n < 1<<16:
+		w.buf = append(w.buf, len16, byte(n>>8), byte(n))
+	default:
+		w.buf = append(w.buf, len32, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
 }

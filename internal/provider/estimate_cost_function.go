@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -167,21 +168,23 @@ func readPricing(arg types.Object) (p pricing.Pricing, unknown bool, ferr *funct
 		unknown = unknown || v.IsUnknown()
 		return !v.IsUnknown() && !v.IsNull()
 	}
-	price := func(v attr.Value) *float64 {
-		if f, ok := v.(basetypes.Float64Value); ok && known(f) {
-			return f.ValueFloat64Pointer()
+	// A price is handed over as the shortest decimal that Terraform's
+	// number reads back as, so 0.001 written in HCL is exactly 1/1000.
+	price := func(v attr.Value) json.Number {
+		if n, ok := v.(basetypes.NumberValue); ok && known(n) {
+			return json.Number(n.ValueBigFloat().Text('g', -1))
 		}
-		return nil
+		return ""
 	}
-	prices := func(v attr.Value) map[string]float64 {
+	prices := func(v attr.Value) map[string]json.Number {
 		m, ok := v.(basetypes.MapValue)
 		if !ok || !known(m) {
 			return nil
 		}
-		out := map[string]float64{}
+		out := map[string]json.Number{}
 		for k, e := range m.Elements() {
-			if f := price(e); f != nil {
-				out[k] = *f
+			if text := price(e); text != "" {
+				out[k] = text
 			}
 		}
 		return out
@@ -201,7 +204,7 @@ func readPricing(arg types.Object) (p pricing.Pricing, unknown bool, ferr *funct
 		api.Method = m.ValueStringPointer()
 	}
 	if grid, ok := attrs["cost_per_image_grid"].(basetypes.MapValue); ok && known(grid) {
-		api.CostPerImageGrid = map[string]map[string]float64{}
+		api.CostPerImageGrid = map[string]map[string]json.Number{}
 		for quality, row := range grid.Elements() {
 			api.CostPerImageGrid[quality] = prices(row)
 		}

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,7 +60,7 @@ var (
 func pricingValue(t *testing.T, fields map[string]any) types.Object {
 	t.Helper()
 	attrTypes := pricingAttrTypes()
-	gridRow := types.MapType{ElemType: types.Float64Type}
+	gridRow := types.MapType{ElemType: types.NumberType}
 	vals := map[string]attr.Value{}
 	for name := range attrTypes {
 		v, present := fields[name]
@@ -79,14 +80,14 @@ func pricingValue(t *testing.T, fields map[string]any) types.Object {
 				vals[name] = types.MapValueMust(gridRow, rows)
 			}
 		case "cost_per_second_by_resolution":
-			vals[name] = types.MapNull(types.Float64Type)
+			vals[name] = types.MapNull(types.NumberType)
 			if present {
 				vals[name] = float64Map(pricingField[map[string]float64](t, name, v))
 			}
 		default:
-			vals[name] = types.Float64Null()
+			vals[name] = types.NumberNull()
 			if present {
-				vals[name] = types.Float64Value(pricingField[float64](t, name, v))
+				vals[name] = hclNumber(t, pricingField[float64](t, name, v))
 			}
 		}
 	}
@@ -96,6 +97,16 @@ func pricingValue(t *testing.T, fields map[string]any) types.Object {
 		}
 	}
 	return types.ObjectValueMust(attrTypes, vals)
+}
+
+// hclNumber is f as Terraform holds it when written in HCL: its shortest
+// decimal at Terraform's precision.
+func hclNumber(t *testing.T, f float64) types.Number {
+	n, err := parseNumber(strconv.FormatFloat(f, 'g', -1, 64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return types.NumberValue(n)
 }
 
 // pricingField is the value of a pricing attribute given to pricingValue, as the
@@ -112,9 +123,9 @@ func pricingField[T any](t *testing.T, name string, v any) T {
 func float64Map(m map[string]float64) types.Map {
 	elems := map[string]attr.Value{}
 	for k, f := range m {
-		elems[k] = types.Float64Value(f)
+		elems[k] = hclNumber(nil, f)
 	}
-	return types.MapValueMust(types.Float64Type, elems)
+	return types.MapValueMust(types.NumberType, elems)
 }
 
 // num is a number as Terraform parses it from a configuration: the decimal

@@ -310,6 +310,8 @@ var exampleOutputs = map[string]map[string]string{
 		"image_qualities":    `["low","medium","high"]`,
 		"support_bot_status": `"active"`,
 		"sonnet_raw_owner":   `"oxen"`,
+		// Exactly 3: the price is the API's decimal, not a float's.
+		"sonnet_price_per_million_input_tokens": `3`,
 	},
 	"functions/estimate_cost/function.tf": {
 		"monthly_budget_usd": `372`,

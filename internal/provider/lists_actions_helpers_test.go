@@ -73,7 +73,7 @@ func newProtocolEnv(t *testing.T, key string, opts ...envOption) *protocolEnv {
 // and search ("": left out).
 func (e *protocolEnv) list(statuses []string, search string, includeResource bool, limit int64) []tfprotov6.ListResourceResult {
 	e.t.Helper()
-	lister, ok := e.server.(tfprotov6.ProviderServerWithListResource)
+	lister, ok := e.server.(tfprotov6.ListResourceServer)
 	if !ok {
 		e.t.Fatalf("the provider's server (%T) serves no list resources", e.server)
 	}
@@ -141,7 +141,7 @@ type invoked struct {
 // modelID over the plugin protocol; timeout "" leaves it out.
 func (e *protocolEnv) invoke(action, modelID, timeout string) invoked {
 	e.t.Helper()
-	invoker, ok := e.server.(tfprotov6.ProviderServerWithActions)
+	invoker, ok := e.server.(tfprotov6.ActionServer)
 	if !ok {
 		e.t.Fatalf("the provider's server (%T) serves no actions", e.server)
 	}

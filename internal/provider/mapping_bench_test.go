@@ -38,19 +38,11 @@ func benchModels(b *testing.B) []*oxen.Model {
 // does after decoding the API's answer.
 func BenchmarkMapModels5000(b *testing.B) {
 	models := benchModels(b)
-	typ := modelsSchemaType()
-	args := map[string]tftypes.Value{}
-	obj, ok := typ.(tftypes.Object)
-	if !ok {
-		b.Fatalf("oxen_models is a %s", typ)
-	}
-	for name, t := range obj.AttributeTypes {
-		args[name] = tftypes.NewValue(t, nil)
-	}
+	config := nullObject(modelsSchemaType(), nil)
 	b.ReportAllocs()
 	p := perunit.Start(b, "model", len(models))
 	for b.Loop() {
-		if _, err := catalogState(typ, args, models); err != nil {
+		if _, err := catalogState(config, models); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -162,10 +162,10 @@ func TestModelActivationList_noKeyWarns(t *testing.T) {
 // server that answers catalog reads itself hands them to the framework.
 func TestProtocolServerServesListsAndActions(t *testing.T) {
 	server := ProtocolServer("test")()
-	if _, ok := server.(tfprotov6.ProviderServerWithListResource); !ok {
+	if _, ok := server.(tfprotov6.ListResourceServer); !ok {
 		t.Errorf("%T serves no list resources", server)
 	}
-	if _, ok := server.(tfprotov6.ProviderServerWithActions); !ok {
+	if _, ok := server.(tfprotov6.ActionServer); !ok {
 		t.Errorf("%T serves no actions", server)
 	}
 	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})

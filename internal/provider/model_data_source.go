@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
@@ -62,60 +60,52 @@ func (d *ModelDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *ModelDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state, diags := d.read(ctx, req.Config.Raw)
+	if d.data == nil {
+		resp.Diagnostics.Append(notConfiguredDiag(modelTypeName))
+		return
+	}
+	var state modelDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m, raw, diags := getModel(ctx, d.data, state.ID.ValueString(), state.LiveStatus.ValueBool())
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	v, diags := decode(&tfprotov6.DynamicValue{MsgPack: state}, req.Config.Raw.Type())
-	resp.Diagnostics.Append(diags...)
-	resp.State.Raw = v
+	mm, err := newModelModel(m)
+	if err != nil {
+		resp.Diagnostics.Append(modelDiag("the model", err))
+		return
+	}
+	// The id stays as the user wrote it (a UUID stays a UUID), so the
+	// configuration and the state always agree.
+	mm.ID = state.ID
+	state.modelModel = mm
+	state.RawJSON = jsontypes.NewNormalizedValue(raw)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// read is an oxen_model read from its configuration to its state, encoded
-// for the plugin protocol (see data_source_protocol.go).
-func (d *ModelDataSource) read(ctx context.Context, config tftypes.Value) ([]byte, diag.Diagnostics) {
+// getModel is the API's answer for one oxen_model read, with the whole
+// object as normalized JSON for raw_json.
+func getModel(ctx context.Context, data *providerData, id string, live bool) (*oxen.Model, string, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if d.data == nil {
-		diags.Append(notConfiguredDiag("oxen_model"))
-		return nil, diags
-	}
-	var args map[string]tftypes.Value
-	var id string
-	var live *bool
-	err := config.As(&args)
-	if err == nil {
-		err = args["id"].As(&id)
-	}
-	if err == nil {
-		err = args["live_status"].As(&live)
-	}
+	m, err := data.client.GetModel(ctx, id, oxen.GetOptions{Live: live, Shared: true})
 	if err != nil {
-		diags.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
-		return nil, diags
+		diags.Append(apiErrorDiag(data, "read model", id, err))
+		return nil, "", diags
 	}
-
-	m, err := d.data.client.GetModel(ctx, id, oxen.GetOptions{Live: live != nil && *live, Shared: true})
-	if err != nil {
-		diags.Append(apiErrorDiag(d.data, "read model", id, err))
-		return nil, diags
-	}
-
 	raw, err := normalizeJSON(m.Raw)
 	if err != nil {
 		diags.AddError("Unreadable model", "The API's answer for model "+id+" is not valid JSON: "+err.Error())
-		return nil, diags
+		return nil, "", diags
 	}
-	state, err := modelState(config.Type(), m, map[string]func(*wire) error{
-		// The id stays as the user wrote it (a UUID stays a UUID), so the
-		// configuration and the state always agree.
-		"id":          func(w *wire) error { return w.argument("id", args["id"]) },
-		"live_status": func(w *wire) error { return w.argument("live_status", args["live_status"]) },
-		"raw_json":    func(w *wire) error { w.string(raw); return nil },
-	})
-	if err != nil {
-		diags.Append(mappingDiag("the model", err))
-		return nil, diags
-	}
-	return state, diags
+	return m, raw, diags
+}
+
+// notConfiguredDiag is the error of a read before the provider's Configure.
+func notConfiguredDiag(typeName string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured", typeName+" was read before the provider was configured. "+
+		"This is a bug in the provider or in Terraform; please report it.")
 }

@@ -15,8 +15,8 @@ import (
 // This file holds the schema of an Oxen Model: the attributes that describe
 // it, shared by oxen_model (at the top level), oxen_models (as the element
 // of its models list) and, for deployments, oxen_model_activation. It is
-// the one list of those attributes; model_values.go fills them and is
-// checked against it.
+// the one list of those attributes; models.go holds them in framework types,
+// and the fast path of data_source_protocol.go is checked against both.
 
 func computedString(desc string) schema.StringAttribute {
 	return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
@@ -25,12 +25,11 @@ func computedString(desc string) schema.StringAttribute {
 // computedAttribute is computedString for a map of any attribute.
 func computedAttribute(desc string) schema.Attribute { return computedString(desc) }
 
-func computedInt64(desc string) schema.Int64Attribute {
-	return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
-}
-
-func computedFloat64(desc string) schema.Float64Attribute {
-	return schema.Float64Attribute{Computed: true, MarkdownDescription: desc}
+// computedNumber is every number of a model, whole or not: a
+// NumberAttribute holds the API's decimal exactly, where a Float64Attribute
+// would round 3e-6 to the nearest binary fraction.
+func computedNumber(desc string) schema.NumberAttribute {
+	return schema.NumberAttribute{Computed: true, MarkdownDescription: desc}
 }
 
 func computedStringList(desc string) schema.ListAttribute {
@@ -42,7 +41,7 @@ func modelSchemaAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"id":           computedString("Model identifier used in API calls, such as `claude-sonnet-4-6`."),
 		"object":       computedString("Object type; always `model`."),
-		"created":      computedInt64("Unix timestamp (seconds) when the model was registered."),
+		"created":      computedNumber("Unix timestamp (seconds) when the model was registered."),
 		"owned_by":     computedString("`oxen` for base models; the owner namespace for custom models."),
 		"display_name": computedString("Human-readable name."),
 		"description":  computedString("Full description, or null."),
@@ -65,21 +64,21 @@ func modelSchemaAttributes() map[string]schema.Attribute {
 			Attributes: map[string]schema.Attribute{
 				"method": computedString("`token`, `time`, `per_image` or `per_video_output_second`. " +
 					"A method the API adds later is passed through unchanged."),
-				"input_cost_per_token":       computedFloat64("Cost per input token (token pricing)."),
-				"output_cost_per_token":      computedFloat64("Cost per output token (token pricing)."),
-				"cost_per_second":            computedFloat64("Cost per second (time and video pricing)."),
-				"cost_per_image":             computedFloat64("Fixed cost per image (image pricing)."),
-				"cost_per_second_high_res":   computedFloat64("Cost per second of high-resolution video."),
-				"cost_per_second_with_audio": computedFloat64("Cost per second of video with audio."),
+				"input_cost_per_token":       computedNumber("Cost per input token (token pricing)."),
+				"output_cost_per_token":      computedNumber("Cost per output token (token pricing)."),
+				"cost_per_second":            computedNumber("Cost per second (time and video pricing)."),
+				"cost_per_image":             computedNumber("Fixed cost per image (image pricing)."),
+				"cost_per_second_high_res":   computedNumber("Cost per second of high-resolution video."),
+				"cost_per_second_with_audio": computedNumber("Cost per second of video with audio."),
 				"cost_per_image_grid": schema.MapAttribute{
 					Computed:    true,
-					ElementType: types.MapType{ElemType: types.Float64Type},
+					ElementType: types.MapType{ElemType: types.NumberType},
 					MarkdownDescription: "Cost per image keyed by quality, then by resolution tier, such as " +
 						"`{ high = { \"4K\" = 1.47 } }`.",
 				},
 				"cost_per_second_by_resolution": schema.MapAttribute{
 					Computed:            true,
-					ElementType:         types.Float64Type,
+					ElementType:         types.NumberType,
 					MarkdownDescription: "Cost per output second keyed by resolution, such as `{ \"480p\" = 0.096 }`.",
 				},
 			},
@@ -89,7 +88,7 @@ func modelSchemaAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Fine-tuning options, or null when the model cannot be fine-tuned.",
 			Attributes: map[string]schema.Attribute{
 				"actions":         computedStringList("Supported fine-tuning action types."),
-				"cost_per_second": computedFloat64("Cost per second of fine-tuning, or null."),
+				"cost_per_second": computedNumber("Cost per second of fine-tuning, or null."),
 			},
 		},
 		"deployments": schema.ListNestedAttribute{
@@ -110,8 +109,8 @@ func modelSchemaAttributes() map[string]schema.Attribute {
 		"source_model":   computedString("Base model this model was fine-tuned from, or null."),
 		"image_url":      computedString("Image asset URL, or null."),
 		"released_at":    computedString("Release timestamp (RFC 3339), or null."),
-		"context_length": computedInt64("Context window in tokens, or null when the API does not say."),
-		"max_output_tokens": computedInt64("Largest number of tokens one response can hold, or null when " +
+		"context_length": computedNumber("Context window in tokens, or null when the API does not say."),
+		"max_output_tokens": computedNumber("Largest number of tokens one response can hold, or null when " +
 			"the API does not say."),
 		"request_schema": schema.StringAttribute{
 			Computed:   true,

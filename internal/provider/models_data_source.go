@@ -16,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxen"
 )
@@ -70,9 +68,9 @@ func (d *ModelsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "Ids of the matching models, sorted.",
 			},
 			// A list of a plain object type rather than a nested attribute:
-			// the framework then walks a 5,000-model answer through a type it
+			// the framework then walks a large answer through a type it
 			// knows at once instead of rebuilding the nested schema for each
-			// of its values, which made catalog reads several times slower.
+			// of its values.
 			"models": schema.ListAttribute{
 				Computed:    true,
 				ElementType: types.ObjectType{AttrTypes: modelAttrTypes()},
@@ -88,53 +86,47 @@ func (d *ModelsDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *ModelsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state, diags := readCatalog(ctx, d.data, req.Config.Raw)
+	if d.data == nil {
+		resp.Diagnostics.Append(notConfiguredDiag(modelsTypeName))
+		return
+	}
+	var state modelsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kept, diags := listCatalog(ctx, d.data, state)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	v, diags := decode(&tfprotov6.DynamicValue{MsgPack: state}, req.Config.Raw.Type())
-	resp.Diagnostics.Append(diags...)
-	resp.State.Raw = v
+	state.IDs = make([]string, 0, len(kept))
+	state.Models = make([]modelModel, 0, len(kept))
+	for _, m := range kept {
+		mm, err := newModelModel(m)
+		if err != nil {
+			resp.Diagnostics.Append(modelDiag("the models", err))
+			return
+		}
+		state.IDs = append(state.IDs, m.ID)
+		state.Models = append(state.Models, mm)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// readCatalog is an oxen_models read from its configuration to its state,
-// encoded for the plugin protocol: the serving layer in front of the
-// framework (data_source_protocol.go) hands it to Terraform as it is,
-// which spares the framework's passes over a large catalog.
-func readCatalog(ctx context.Context, data *providerData, config tftypes.Value) ([]byte, diag.Diagnostics) {
+// listCatalog sends the request an oxen_models configuration asks for and
+// returns the models that pass its filters, sorted by id.
+func listCatalog(ctx context.Context, data *providerData, query modelsDataSourceModel) ([]*oxen.Model, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	if data == nil {
-		diags.Append(notConfiguredDiag(modelsTypeName))
-		return nil, diags
-	}
-	var args map[string]tftypes.Value
-	if err := config.As(&args); err != nil {
-		diags.AddError("Could not read the configuration", "This is a bug in the provider; please report it: "+err.Error())
-		return nil, diags
-	}
-	arg := func(name string) string {
-		var s string
-		if v, ok := args[name]; ok && v.IsKnown() && !v.IsNull() {
-			if err := v.As(&s); err != nil {
-				diags.AddAttributeError(path.Root(name), "Could not read the configuration",
-					"This is a bug in the provider; please report it: "+err.Error())
-			}
-		}
-		return s
-	}
 	f := modelFilter{
-		developer:      arg("developer_name"),
-		action:         arg("action"),
-		modelType:      arg("model_type"),
-		endpoint:       arg("endpoint"),
-		inputModality:  arg("input_modality"),
-		outputModality: arg("output_modality"),
+		developer:      query.DeveloperName.ValueString(),
+		action:         query.Action.ValueString(),
+		modelType:      query.ModelType.ValueString(),
+		endpoint:       query.Endpoint.ValueString(),
+		inputModality:  query.InputModality.ValueString(),
+		outputModality: query.OutputModality.ValueString(),
 	}
-	search, providerName := arg("search"), arg("provider_name")
-	if diags.HasError() {
-		return nil, diags
-	}
+	search, providerName := query.Search.ValueString(), query.ProviderName.ValueString()
 
 	var models []oxen.Model
 	var err error
@@ -157,56 +149,7 @@ func readCatalog(ctx context.Context, data *providerData, config tftypes.Value) 
 	kept, unmatched := f.apply(models)
 	diags.Append(noMatchWarnings(ctx, data, hubMatched{search: search, providerName: providerName}, models, unmatched)...)
 	slices.SortFunc(kept, func(a, b *oxen.Model) int { return strings.Compare(a.ID, b.ID) })
-
-	state, err := catalogState(config.Type(), args, kept)
-	if err != nil {
-		diags.Append(mappingDiag("the models", err))
-		return nil, diags
-	}
-	return state, diags
-}
-
-// catalogState encodes the state of an oxen_models data source of type
-// typ: the arguments as configured, then ids and models.
-func catalogState(typ tftypes.Type, args map[string]tftypes.Value, kept []*oxen.Model) ([]byte, error) {
-	obj, err := modelWriter()
-	if err != nil {
-		return nil, err
-	}
-	st, ok := typ.(tftypes.Object)
-	if !ok {
-		return nil, fmt.Errorf("the configuration is a %s, not an object", typ)
-	}
-	if err := sameType("", st.AttributeTypes["models"], tftypes.List{ElementType: obj.typ}); err != nil {
-		return nil, fmt.Errorf("models: %w", err)
-	}
-	// Each model takes about 700 bytes; growing the buffer once is cheaper
-	// than doubling it a dozen times.
-	w := wire{buf: make([]byte, 0, 64+800*len(kept))}
-	w.mapLen(len(st.AttributeTypes))
-	for _, name := range slices.Sorted(maps.Keys(st.AttributeTypes)) {
-		w.string(name)
-		switch name {
-		case "ids":
-			w.arrayLen(len(kept))
-			for _, m := range kept {
-				w.string(m.ID)
-			}
-		case "models":
-			w.arrayLen(len(kept))
-			for _, m := range kept {
-				obj.write(&w, m)
-			}
-		default:
-			if err := w.argument(name, args[name]); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if w.err != nil {
-		return nil, w.err
-	}
-	return w.buf, nil
+	return kept, diags
 }
 
 // modelFilter holds the filters applied on the provider's side. Empty
@@ -359,11 +302,11 @@ func noMatchWarnings(ctx context.Context, data *providerData, hub hubMatched, li
 	}
 	var catalog []oxen.Model
 	var catalogErr error
-	listCatalog := sync.OnceFunc(func() { catalog, catalogErr = data.client.ListModels(ctx, oxen.ListFilter{}) })
+	listWhole := sync.OnceFunc(func() { catalog, catalogErr = data.client.ListModels(ctx, oxen.ListFilter{}) })
 	for _, c := range unmatched {
 		pool, where := listed, "listed"
 		if c.catalogWide {
-			listCatalog()
+			listWhole()
 			if catalogErr != nil {
 				diags.AddAttributeWarning(path.Root(c.arg), "No model matches "+c.arg+" = "+strconv.Quote(c.want),
 					fmt.Sprintf("No model listed has %s %q, so ids and models are empty, and the catalog could not be "+

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -22,8 +23,8 @@ func numberFromRat(r *big.Rat) types.Number {
 	return types.NumberValue(new(big.Float).SetPrec(numberPrecision).SetRat(r))
 }
 
-// pricingFromAPI takes the API's prices at the decimals it published them
-// as. A nil pricing prices nothing.
+// pricingFromAPI takes the API's prices at the decimals it wrote. A nil
+// pricing prices nothing; a null price is not published.
 func pricingFromAPI(p *oxen.Pricing) pricing.Pricing {
 	if p == nil {
 		return pricing.Pricing{}
@@ -33,7 +34,7 @@ func pricingFromAPI(p *oxen.Pricing) pricing.Pricing {
 		out.Method = *p.Method
 	}
 	for _, f := range []struct {
-		price  *float64
+		price  json.Number
 		target **big.Rat
 	}{
 		{p.InputCostPerToken, &out.InputPerToken},
@@ -43,8 +44,8 @@ func pricingFromAPI(p *oxen.Pricing) pricing.Pricing {
 		{p.CostPerSecondHighRes, &out.PerSecondHighRes},
 		{p.CostPerSecondWithAudio, &out.PerSecondWithAudio},
 	} {
-		if f.price != nil {
-			*f.target = pricing.Decimal(*f.price)
+		if f.price != "" {
+			*f.target = pricing.Decimal(string(f.price))
 		}
 	}
 	if p.CostPerSecondByResolution != nil {
@@ -59,10 +60,10 @@ func pricingFromAPI(p *oxen.Pricing) pricing.Pricing {
 	return out
 }
 
-func apiPrices(m map[string]float64) map[string]*big.Rat {
+func apiPrices(m map[string]json.Number) map[string]*big.Rat {
 	out := make(map[string]*big.Rat, len(m))
-	for k, f := range m {
-		if r := pricing.Decimal(f); r != nil {
+	for k, text := range m {
+		if r := pricing.Decimal(string(text)); r != nil {
 			out[k] = r
 		}
 	}

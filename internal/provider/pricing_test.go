@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"math/big"
 	"testing"
 
@@ -9,13 +10,13 @@ import (
 )
 
 func TestPricingFromAPI(t *testing.T) {
-	method, perSecond, perImage := "time", 0.00078, 3e-06
+	method := "time"
 	got := pricingFromAPI(&oxen.Pricing{
 		Method:                    &method,
-		CostPerSecond:             &perSecond,
-		CostPerImage:              &perImage,
-		CostPerImageGrid:          map[string]map[string]float64{"high": {"4K": 1.47}},
-		CostPerSecondByResolution: map[string]float64{"480p": 0.096},
+		CostPerSecond:             "0.00078",
+		CostPerImage:              "3e-06",
+		CostPerImageGrid:          map[string]map[string]json.Number{"high": {"4K": "1.47"}},
+		CostPerSecondByResolution: map[string]json.Number{"480p": "0.096"},
 	})
 	if got.Method != "time" {
 		t.Errorf("method %q", got.Method)
@@ -49,8 +50,8 @@ func TestPricingFromAPI(t *testing.T) {
 // The path cost_per_hour takes: my-custom-model's price from the API, an
 // hour of it, and the number Terraform shows.
 func TestNumberFromRat_costPerHour(t *testing.T) {
-	method, perSecond := "time", 0.00078
-	perHour, billed := pricing.CostPerHour(pricingFromAPI(&oxen.Pricing{Method: &method, CostPerSecond: &perSecond}))
+	method := "time"
+	perHour, billed := pricing.CostPerHour(pricingFromAPI(&oxen.Pricing{Method: &method, CostPerSecond: "0.00078"}))
 	if !billed {
 		t.Fatal("my-custom-model is not billed by time")
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -57,14 +58,21 @@ type OxenProvider struct {
 	clock clock.Clock
 	// locks keeps two resources that name the same model from racing.
 	locks *modelLocks
+	// configured is what Configure handed to data sources, for the fast
+	// path that reads them (data_source_protocol.go).
+	configured atomic.Pointer[providerData]
 }
 
 // New returns a constructor of the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &OxenProvider{version: version, clock: clock.Real(), locks: newModelLocks()}
-	}
+	return func() provider.Provider { return newProvider(version) }
 }
+
+func newProvider(version string) *OxenProvider {
+	return &OxenProvider{version: version, clock: clock.Real(), locks: newModelLocks()}
+}
+
+func (p *OxenProvider) dataSourceData() *providerData { return p.configured.Load() }
 
 // providerModel is the provider block.
 type providerModel struct {
@@ -241,6 +249,7 @@ func (p *OxenProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.ListResourceData = data
 	resp.ActionData = data
 	resp.ResourceData = data
+	p.configured.Store(data)
 }
 
 func (p *OxenProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -52,11 +52,9 @@ func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
 // factories serves the provider in-process, sharing the env's fake clock.
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"oxen": serveProtocol6(&OxenProvider{
-			version: "test",
-			clock:   e.clock,
-			locks:   newModelLocks(),
-		}),
+		"oxen": func() (tfprotov6.ProviderServer, error) {
+			return serve(&OxenProvider{version: "test", clock: e.clock, locks: newModelLocks()}), nil
+		},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/clock"
@@ -14,19 +15,31 @@ import (
 
 // configuredServer serves the provider over the plugin protocol, configured
 // for a simulator started with opts, as Terraform would find it.
-func configuredServer(b testing.TB, opts oxensim.Options) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+// With frameworkOnly, providerserver serves it alone, without the fast path.
+func configuredServer(b testing.TB, opts oxensim.Options, frameworkOnly bool) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
 	b.Helper()
 	sim := httptest.NewServer(oxensim.New(opts))
 	b.Cleanup(sim.Close)
-	return configure(b, newCatalogServer(&OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()}), sim.URL, opts.APIKey)
+	p := &OxenProvider{version: "bench", clock: clock.Real(), locks: newModelLocks()}
+	var server tfprotov6.ProviderServer = serve(p)
+	if frameworkOnly {
+		server = providerserver.NewProtocol6(p)()
+	}
+	return configure(b, server, sim.URL, opts.APIKey)
 }
 
 // BenchmarkReadDataSourceRPC5000 is an oxen_models read of a 5,000-model
 // catalog as Terraform asks for it over the plugin protocol: HTTP, decoding,
 // mapping, the framework's own passes and the msgpack answer.
-func BenchmarkReadDataSourceRPC5000(b *testing.B) {
+func BenchmarkReadDataSourceRPC5000(b *testing.B) { benchmarkCatalogRead(b, false) }
+
+// BenchmarkReadDataSourceRPC5000Framework is the same read served by the
+// framework alone, for comparison.
+func BenchmarkReadDataSourceRPC5000Framework(b *testing.B) { benchmarkCatalogRead(b, true) }
+
+func benchmarkCatalogRead(b *testing.B, frameworkOnly bool) {
 	ctx := context.Background()
-	server, schemas := configuredServer(b, oxensim.Options{APIKey: "bench-key", Models: oxensim.GenerateCatalog(benchCatalogSize)})
+	server, schemas := configuredServer(b, oxensim.Options{APIKey: "bench-key", Models: oxensim.GenerateCatalog(benchCatalogSize)}, frameworkOnly)
 	dsType := schemas.DataSourceSchemas["oxen_models"].ValueType()
 	dsCfg, err := tfprotov6.NewDynamicValue(dsType, nullObject(dsType, nil))
 	if err != nil {
@@ -45,9 +58,15 @@ func BenchmarkReadDataSourceRPC5000(b *testing.B) {
 
 // BenchmarkReadDataSourceRPCOne is one oxen_model look-up as Terraform asks
 // for it over the plugin protocol, against the simulator over loopback.
-func BenchmarkReadDataSourceRPCOne(b *testing.B) {
+func BenchmarkReadDataSourceRPCOne(b *testing.B) { benchmarkLookUp(b, false) }
+
+// BenchmarkReadDataSourceRPCOneFramework is the same look-up served by the
+// framework alone, for comparison.
+func BenchmarkReadDataSourceRPCOneFramework(b *testing.B) { benchmarkLookUp(b, true) }
+
+func benchmarkLookUp(b *testing.B, frameworkOnly bool) {
 	ctx := context.Background()
-	server, schemas := configuredServer(b, oxensim.Options{APIKey: "bench-key"})
+	server, schemas := configuredServer(b, oxensim.Options{APIKey: "bench-key"}, frameworkOnly)
 	dsType := schemas.DataSourceSchemas["oxen_model"].ValueType()
 	dsCfg, err := tfprotov6.NewDynamicValue(dsType, nullObject(dsType, map[string]string{"id": "gpt-image-1"}))
 	if err != nil {
