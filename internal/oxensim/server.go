@@ -33,7 +33,11 @@ const (
 	DefaultDeactivateDuration = 30 * time.Second
 )
 
-// Deployment statuses the hub documents.
+// Deployment statuses the hub documents. They are written here, not taken
+// from internal/oxen: the client's own tests are served by this simulator,
+// so it cannot import the client, and a status the client spells wrong
+// must disagree with what the simulator sends. TestOpenAPIConformance holds
+// these to the API's enum.
 const (
 	StatusActive       = "active"
 	StatusInactive     = "inactive"

@@ -34,17 +34,8 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
-		Steps: []resource.TestStep{{
-			PreConfig: func() { ctrlC.armed.Store(true) },
-			Config:    cfg,
-			// The deployment is still deploying, so a plan right after the
-			// interrupted apply wants to finish the job.
-			ExpectNonEmptyPlan: true,
-			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("deploying")},
-			Check: func(*terraform.State) error {
-				if rec.count("StopProvider") == 0 {
-					return fmt.Errorf("the interrupt never fired")
-				}
+		Steps: []resource.TestStep{
+			ctrlC.interruptedApply(cfg, func() { ctrlC.armed.Store(true) }, "deploying", func() error {
 				// The wait was interrupted during its first poll: it must not
 				// have slept at all, nor let any (fake) time pass.
 				if sleeps := env.clock.Sleeps(); len(sleeps) != 0 {
@@ -57,22 +48,23 @@ func TestAccModelActivation_interruptedWait(t *testing.T) {
 					`The hub accepted the activate request; the wait was then interrupted with the deployment in status `+
 						`"deploying", on its way to "active". The model stays in state; the next plan shows its real status, `+
 						`and the next apply waits for it to reach "active" without sending another activate request while it is still on its way.`))(nil)
+			}),
+			{
+				Config: cfg,
+				// Refresh found the real status: an in-place update, not a replacement.
+				ConfigPlanChecks:  finishesInPlace,
+				ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
+				Check: func(*terraform.State) error {
+					if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
+						return fmt.Errorf("%d activate requests, want exactly 1 (the wait resumes, it does not re-activate)", n)
+					}
+					if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/deactivate"); n != 0 {
+						return fmt.Errorf("%d deactivate requests after an interrupt, want 0", n)
+					}
+					return nil
+				},
 			},
-		}, {
-			Config: cfg,
-			// Refresh found the real status: an in-place update, not a replacement.
-			ConfigPlanChecks:  finishesInPlace,
-			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
-					return fmt.Errorf("%d activate requests, want exactly 1 (the wait resumes, it does not re-activate)", n)
-				}
-				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/deactivate"); n != 0 {
-					return fmt.Errorf("%d deactivate requests after an interrupt, want 0", n)
-				}
-				return nil
-			},
-		}},
+		},
 	})
 }
 
@@ -125,6 +117,25 @@ func deploymentIs(status string) statecheck.StateCheck {
 	}))
 }
 
+// interruptedApply is the step of an apply that arm sets up to be
+// interrupted: the apply ends with the deployment recorded in status, short
+// of "active", so the plan right after it is not empty. Its check fails
+// unless Ctrl-C was pressed, then runs then.
+func (p *interrupter) interruptedApply(cfg string, arm func(), status string, then func() error) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:          arm,
+		Config:             cfg,
+		ExpectNonEmptyPlan: true,
+		ConfigStateChecks:  []statecheck.StateCheck{deploymentIs(status)},
+		Check: func(*terraform.State) error {
+			if p.rec.count("StopProvider") == 0 {
+				return fmt.Errorf("the interrupt never fired")
+			}
+			return then()
+		},
+	}
+}
+
 // finishesInPlace is the plan after an interrupted create: an update to
 // "active", not a replacement.
 var finishesInPlace = resource.ConfigPlanChecks{
@@ -151,16 +162,8 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 	cfg := env.config(activationConfig("bot", model, ""))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
-		Steps: []resource.TestStep{{
-			PreConfig: func() { ctrlC.during(env.sim, activatePath) },
-			Config:    cfg,
-			// The deployment never left "inactive": the next plan activates it.
-			ExpectNonEmptyPlan: true,
-			ConfigStateChecks:  []statecheck.StateCheck{deploymentIs("inactive")},
-			Check: func(*terraform.State) error {
-				if rec.count("StopProvider") == 0 {
-					return fmt.Errorf("the interrupt never fired")
-				}
+		Steps: []resource.TestStep{
+			ctrlC.interruptedApply(cfg, func() { ctrlC.during(env.sim, activatePath) }, "inactive", func() error {
 				for _, r := range env.sim.Requests() {
 					if r.Method == "POST" && r.Status != 0 {
 						return fmt.Errorf("the hub answered the interrupted %s %s with %d, want it abandoned unanswered", r.Method, r.Path, r.Status)
@@ -174,22 +177,23 @@ func TestAccModelActivation_interruptedActivateRequest(t *testing.T) {
 						`received it. The deployment was last seen in status "inactive", before the request. The model stays in state; `+
 						`the next plan shows its real status, and the next apply sends activate again unless the deployment is `+
 						`by then "deploying" or "active".`))(nil)
+			}),
+			{
+				PreConfig:         func() { env.sim.ResetRequests() },
+				Config:            cfg,
+				ConfigPlanChecks:  finishesInPlace,
+				ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
+				Check: func(*terraform.State) error {
+					if n := env.sim.CountRequests("POST", activatePath); n != 1 {
+						return fmt.Errorf("the apply after the interrupt sent %d activate requests, want exactly 1", n)
+					}
+					if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/deactivate"); n != 0 {
+						return fmt.Errorf("%d deactivate requests after an interrupt, want 0", n)
+					}
+					return env.expectSimStatus(model, "active")(nil)
+				},
 			},
-		}, {
-			PreConfig:         func() { env.sim.ResetRequests() },
-			Config:            cfg,
-			ConfigPlanChecks:  finishesInPlace,
-			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", activatePath); n != 1 {
-					return fmt.Errorf("the apply after the interrupt sent %d activate requests, want exactly 1", n)
-				}
-				if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/deactivate"); n != 0 {
-					return fmt.Errorf("%d deactivate requests after an interrupt, want 0", n)
-				}
-				return env.expectSimStatus(model, "active")(nil)
-			},
-		}},
+		},
 	})
 }
 
@@ -207,36 +211,32 @@ func TestAccModelActivation_interruptedBeforeTheRequest(t *testing.T) {
 	var rec rpcRecorder
 	hold.OnHold = func(oxensim.Request) { rec.pressCtrlC() }
 	rec.runBefore("ApplyResourceChange", meeting(1, func() { env.sim.InjectHold(hold) }))
-	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(activationConfig("bot", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		Steps: []resource.TestStep{{
-			Config:      cfg,
-			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
-		}, {
-			PreConfig: func() {
-				if rec.count("StopProvider") == 0 {
-					t.Fatal("the interrupt never fired")
-				}
-				if n := env.sim.CountRequests("POST", "/"); n != 0 {
-					t.Fatalf("the interrupted create sent %d POST requests, want 0", n)
-				}
+	env.testRecorded(&rec, resource.TestStep{
+		Config:      cfg,
+		ExpectError: wrapped(`Could not activate model "acc-custom-8" .* The operation was interrupted; run it again to finish. .* The deployment was not changed, and nothing is recorded in state.`),
+	}, resource.TestStep{
+		PreConfig: func() {
+			if rec.count("StopProvider") == 0 {
+				t.Fatal("the interrupt never fired")
+			}
+			if n := env.sim.CountRequests("POST", "/"); n != 0 {
+				t.Fatalf("the interrupted create sent %d POST requests, want 0", n)
+			}
+		},
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionCreate),
 			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/activate"); n != 1 {
-					return fmt.Errorf("%d activate requests in all, want exactly 1", n)
-				}
-				return nil
-			},
-		}},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
+		Check: func(*terraform.State) error {
+			if n := env.sim.CountRequests("POST", oxensim.ModelsPath+"/"+model+"/activate"); n != 1 {
+				return fmt.Errorf("%d activate requests in all, want exactly 1", n)
+			}
+			return nil
+		},
 	})
 }
 

@@ -451,11 +451,7 @@ func costIs(t *testing.T, output, cost string) statecheck.StateCheck {
 // testFunction is env.test for steps that call a provider function.
 func (e *testEnv) testFunction(steps ...resource.TestStep) {
 	e.t.Helper()
-	resource.ParallelTest(e.t, resource.TestCase{
-		TerraformVersionChecks:   functionsSupported,
-		ProtoV6ProviderFactories: e.factories(),
-		Steps:                    steps,
-	})
+	e.testOn(functionsSupported, steps...)
 }
 
 // estimate is the configuration of an output, name, whose value is

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/oxen-ai/terraform-provider-oxen/internal/oxensim"
 )
@@ -436,6 +437,15 @@ func importByModelID(addr, model string) resource.TestStep {
 	}
 }
 
+// setStatus moves model's deployment to status in the hub, behind the
+// provider's back, as someone in the hub's console would.
+func (e *testEnv) setStatus(model, status string) {
+	e.t.Helper()
+	if err := e.sim.SetStatus(model, status); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func statusIs(addr, want string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(want))
 }
@@ -449,6 +459,17 @@ func updatesTo(addr, status string) resource.ConfigPlanChecks {
 			plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(status)),
 		},
 		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+}
+
+// endsActive is the step that applies cfg with action planned for addr and
+// leaves the deployment active; check then looks at how it got there.
+func endsActive(cfg, addr string, action plancheck.ResourceActionType, check resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{
+		Config:            cfg,
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}},
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+		Check:             check,
 	}
 }
 
@@ -500,11 +521,39 @@ func overlappingLiveReads(modelID string) oxensim.Hold {
 }
 
 // test runs steps in parallel with the other tests, against env's
-// provider. A test that needs more of resource.TestCase (CheckDestroy,
-// version checks, its own factories) runs resource.ParallelTest itself.
+// provider. testOn, testRecorded and testActivation add a version check, a
+// recorder or a check after destroy; a test that needs more of
+// resource.TestCase runs resource.ParallelTest itself.
 func (e *testEnv) test(steps ...resource.TestStep) {
 	e.t.Helper()
-	resource.ParallelTest(e.t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.testOn(nil, steps...)
+}
+
+// testRecorded is test with every RPC the provider answers kept in rec.
+func (e *testEnv) testRecorded(rec *rpcRecorder, steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{ProtoV6ProviderFactories: e.wrappedFactories(rec.wrap), Steps: steps})
+}
+
+// testActivation is test for steps that activate model: once they are
+// destroyed, the hub must have it inactive again.
+func (e *testEnv) testActivation(model string, steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.expectSimStatus(model, "inactive"),
+		Steps:                    steps,
+	})
+}
+
+// testOn is test on the CLIs that pass versions; the others skip.
+func (e *testEnv) testOn(versions []tfversion.TerraformVersionCheck, steps ...resource.TestStep) {
+	e.t.Helper()
+	resource.ParallelTest(e.t, resource.TestCase{
+		TerraformVersionChecks:   versions,
+		ProtoV6ProviderFactories: e.factories(),
+		Steps:                    steps,
+	})
 }
 
 // lookup is the configuration of an oxen_model data source, name, that

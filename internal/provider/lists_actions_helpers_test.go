@@ -43,11 +43,7 @@ func (skipOnOpenTofu) CheckTerraformVersion(_ context.Context, _ tfversion.Check
 // actions.
 func (e *testEnv) runOnListsAndActions(steps ...resource.TestStep) {
 	e.t.Helper()
-	resource.ParallelTest(e.t, resource.TestCase{
-		TerraformVersionChecks:   listAndActionsSkips,
-		ProtoV6ProviderFactories: e.factories(),
-		Steps:                    steps,
-	})
+	e.testOn(listAndActionsSkips, steps...)
 }
 
 // protocolEnv is the provider served as Terraform finds it, configured for

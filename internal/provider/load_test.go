@@ -50,7 +50,6 @@ func TestAccLoad_lookupsAndActivations(t *testing.T) {
 	env.sim.InjectFault(oxensim.Fault{Status: 429, RetryAfter: "1", Times: -1, Chance: 1.0 / 7, Seed: 42})
 
 	var rec rpcRecorder
-	factories := env.wrappedFactories(rec.wrap)
 	// With one request in seven rate limited at random, a request fails
 	// only if eleven attempts in a row are: about once in two billion.
 	cfg := fmt.Sprintf(`
@@ -73,53 +72,50 @@ resource "oxen_model_activation" "a" {
 }
 `, env.url, testAPIKey, hclList(baseIDs), hclList(customIDs))
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			Check: func(s *terraform.State) error {
-				models, active := 0, 0
-				for addr, r := range s.RootModule().Resources {
-					switch {
-					case strings.HasPrefix(addr, "data.oxen_model.m."):
-						models++
-					case strings.HasPrefix(addr, "oxen_model_activation.a.") && r.Primary.Attributes["status"] == "active":
-						active++
-					}
+	env.testRecorded(&rec, resource.TestStep{
+		Config: cfg,
+		Check: func(s *terraform.State) error {
+			models, active := 0, 0
+			for addr, r := range s.RootModule().Resources {
+				switch {
+				case strings.HasPrefix(addr, "data.oxen_model.m."):
+					models++
+				case strings.HasPrefix(addr, "oxen_model_activation.a.") && r.Primary.Attributes["status"] == "active":
+					active++
 				}
-				if models != lookups || active != activations {
-					return fmt.Errorf("state holds %d look-ups and %d active deployments, want %d and %d", models, active, lookups, activations)
+			}
+			if models != lookups || active != activations {
+				return fmt.Errorf("state holds %d look-ups and %d active deployments, want %d and %d", models, active, lookups, activations)
+			}
+			for _, id := range customIDs {
+				if st, _ := env.sim.Status(id); st != "active" {
+					return fmt.Errorf("model %s is %q on the hub, want active", id, st)
 				}
-				for _, id := range customIDs {
-					if st, _ := env.sim.Status(id); st != "active" {
-						return fmt.Errorf("model %s is %q on the hub, want active", id, st)
-					}
+			}
+			// Every data source read got exactly one successful answer.
+			lookup := map[string]bool{}
+			for _, id := range baseIDs {
+				lookup["/api/ai/models/"+id] = true
+			}
+			ok, limited := 0, 0
+			for _, r := range env.sim.Requests() {
+				switch {
+				case r.Status == 429:
+					limited++
+				case lookup[r.Path] && r.Status == 200:
+					ok++
 				}
-				// Every data source read got exactly one successful answer.
-				lookup := map[string]bool{}
-				for _, id := range baseIDs {
-					lookup["/api/ai/models/"+id] = true
-				}
-				ok, limited := 0, 0
-				for _, r := range env.sim.Requests() {
-					switch {
-					case r.Status == 429:
-						limited++
-					case lookup[r.Path] && r.Status == 200:
-						ok++
-					}
-				}
-				t.Logf("%d data source reads, %d successful look-up requests, %d requests rate limited, %d requests in all",
-					rec.count("ReadDataSource"), ok, limited, len(env.sim.Requests()))
-				if ok != rec.count("ReadDataSource") {
-					return fmt.Errorf("%d data source reads got %d successful answers, want one each", rec.count("ReadDataSource"), ok)
-				}
-				if limited == 0 {
-					return fmt.Errorf("no request was rate limited: the test proves nothing")
-				}
-				return nil
-			},
-		}},
+			}
+			t.Logf("%d data source reads, %d successful look-up requests, %d requests rate limited, %d requests in all",
+				rec.count("ReadDataSource"), ok, limited, len(env.sim.Requests()))
+			if ok != rec.count("ReadDataSource") {
+				return fmt.Errorf("%d data source reads got %d successful answers, want one each", rec.count("ReadDataSource"), ok)
+			}
+			if limited == 0 {
+				return fmt.Errorf("no request was rate limited: the test proves nothing")
+			}
+			return nil
+		},
 	})
 }
 
@@ -176,12 +172,9 @@ func TestAccLoad_identicalLookupsShareOneRequest(t *testing.T) {
 	var rec rpcRecorder
 	rec.runBefore("ConfigureProvider", w.start)
 	rec.runBefore("ReadDataSource", w.read)
-	factories := env.wrappedFactories(rec.wrap)
 	ids := []string{"gpt-5", "claude-sonnet-4-6", "gpt-image-1", "veo-3-1", "support-bot-ft"}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		Steps: []resource.TestStep{{
-			Config: env.config(fmt.Sprintf(`
+	env.testRecorded(&rec, resource.TestStep{
+		Config: env.config(fmt.Sprintf(`
 locals {
   ids = %s
 }
@@ -190,39 +183,38 @@ data "oxen_model" "m" {
   id    = local.ids[count.index %% 5]
 }
 `, hclList(ids))),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.oxen_model.m[99]", tfjsonpath.New("owned_by"), knownvalue.StringExact("acme-ml")),
-				statecheck.ExpectKnownValue("data.oxen_model.m[0]", tfjsonpath.New("display_name"), knownvalue.NotNull()),
-			},
-			Check: func(*terraform.State) error {
-				w.mu.Lock()
-				defer w.mu.Unlock()
-				reading := 0
-				for i, wk := range w.all {
-					if wk.reads == 0 {
-						continue
-					}
-					reading++
-					sent := 0
-					for _, n := range wk.requests {
-						sent += n
-					}
-					t.Logf("walk %d: %d data source reads sent %d requests: %v", i+1, wk.reads, sent, wk.requests)
-					if wk.reads != 100 || sent != len(ids) {
-						return fmt.Errorf("walk %d: %d reads sent %d requests, want 100 reads and %d requests", i+1, wk.reads, sent, len(ids))
-					}
-					for _, id := range ids {
-						if n := wk.requests["GET /api/ai/models/"+id+"?"]; n != 1 {
-							return fmt.Errorf("walk %d: %d requests for %s, want 1", i+1, n, id)
-						}
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.oxen_model.m[99]", tfjsonpath.New("owned_by"), knownvalue.StringExact("acme-ml")),
+			statecheck.ExpectKnownValue("data.oxen_model.m[0]", tfjsonpath.New("display_name"), knownvalue.NotNull()),
+		},
+		Check: func(*terraform.State) error {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			reading := 0
+			for i, wk := range w.all {
+				if wk.reads == 0 {
+					continue
+				}
+				reading++
+				sent := 0
+				for _, n := range wk.requests {
+					sent += n
+				}
+				t.Logf("walk %d: %d data source reads sent %d requests: %v", i+1, wk.reads, sent, wk.requests)
+				if wk.reads != 100 || sent != len(ids) {
+					return fmt.Errorf("walk %d: %d reads sent %d requests, want 100 reads and %d requests", i+1, wk.reads, sent, len(ids))
+				}
+				for _, id := range ids {
+					if n := wk.requests["GET /api/ai/models/"+id+"?"]; n != 1 {
+						return fmt.Errorf("walk %d: %d requests for %s, want 1", i+1, n, id)
 					}
 				}
-				if reading == 0 {
-					return fmt.Errorf("no walk read the data sources: the test proves nothing")
-				}
-				return nil
-			},
-		}},
+			}
+			if reading == 0 {
+				return fmt.Errorf("no walk read the data sources: the test proves nothing")
+			}
+			return nil
+		},
 	})
 }
 

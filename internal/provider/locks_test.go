@@ -72,22 +72,18 @@ func TestAccModelActivation_sameModelTwiceDoesNotRace(t *testing.T) {
 	const model = "acc-custom-4"
 	var rec rpcRecorder
 	rec.runBefore("ApplyResourceChange", meeting(2, func() { env.sim.InjectHold(overlappingLiveReads(model)) }))
-	factories := env.wrappedFactories(rec.wrap)
 	cfg := env.config(activationConfig("a", model, "") + activationConfig("b", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories,
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs("oxen_model_activation.a", "active"),
-				statusIs("oxen_model_activation.b", "active"),
-			},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
-					return fmt.Errorf("two resources on one model sent %d activate requests, want exactly 1", n)
-				}
-				return nil
-			},
-		}},
+	env.testRecorded(&rec, resource.TestStep{
+		Config: cfg,
+		ConfigStateChecks: []statecheck.StateCheck{
+			statusIs("oxen_model_activation.a", "active"),
+			statusIs("oxen_model_activation.b", "active"),
+		},
+		Check: func(*terraform.State) error {
+			if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 1 {
+				return fmt.Errorf("two resources on one model sent %d activate requests, want exactly 1", n)
+			}
+			return nil
+		},
 	})
 }

@@ -40,9 +40,7 @@ func TestModelDeploymentActions_progress(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newProtocolEnv(t, testAPIKey)
 			if tc.before != "" {
-				if err := env.sim.SetStatus(tc.model, tc.before); err != nil {
-					t.Fatal(err)
-				}
+				env.setStatus(tc.model, tc.before)
 			}
 			var want []string
 			for _, seen := range strings.Split(tc.seen, ", ") {
@@ -168,9 +166,7 @@ func TestAccModelActivateAction_afterCreateAndUpdate(t *testing.T) {
 	const model = "my-custom-model"
 	deactivatedByHand := env.triggered("oxen_model_activate", model, "v3", "active", 2, 0)
 	deactivatedByHand.PreConfig = func() {
-		if err := env.sim.SetStatus(model, "inactive"); err != nil {
-			t.Fatal(err)
-		}
+		env.setStatus(model, "inactive")
 	}
 	env.runOnListsAndActions(
 		env.triggered("oxen_model_activate", model, "v1", "active", 1, 0),

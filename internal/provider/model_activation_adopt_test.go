@@ -175,9 +175,7 @@ func TestAccModelActivation_generatedConfigOfErrorSendsNoActivate(t *testing.T) 
 					// with -generate-config-out into a configuration of its
 					// own ("generated"), the earlier resource forgotten.
 					PreConfig: func() {
-						if err := env.sim.SetStatus(model, "error"); err != nil {
-							t.Fatal(err)
-						}
+						env.setStatus(model, "error")
 						rpcs.reset()
 					},
 					Config:             env.config(""),

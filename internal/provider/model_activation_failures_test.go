@@ -25,6 +25,12 @@ func TestAccModelActivation_createTimeoutUntaintKeepsWaiting(t *testing.T) {
 	const model = "acc-custom-2"
 	addr := "oxen_model_activation.slow"
 	workDir := t.TempDir()
+	untaintThenApply := endsActive(env.config(activationConfig("slow", model, slowCreate)), addr, plancheck.ResourceActionUpdate,
+		resource.ComposeAggregateTestCheckFunc(
+			env.expectSimStatus(model, "active"),
+			env.expectChangeRequests(model, 1, 0),
+		))
+	untaintThenApply.PreConfig = func() { untaint(t, workDir, addr) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		WorkingDir:               workDir,
@@ -38,18 +44,7 @@ func TestAccModelActivation_createTimeoutUntaintKeepsWaiting(t *testing.T) {
 				"(`tofu untaint` on OpenTofu) with the resource address shown with this error, then apply again .* " +
 				`A plain apply instead replaces the tainted resource: it deactivates the deployment .* ` +
 				`raise create in the resource's timeouts block`),
-		}, {
-			PreConfig: func() { untaint(t, workDir, addr) },
-			Config:    env.config(activationConfig("slow", model, slowCreate)),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				env.expectSimStatus(model, "active"),
-				env.expectChangeRequests(model, 1, 0),
-			),
-		}},
+		}, untaintThenApply},
 	})
 }
 
@@ -60,23 +55,11 @@ func TestAccModelActivation_createTimeoutPlainApplyStartsOver(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-2"
 	addr := "oxen_model_activation.slow"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectSimStatus(model, "inactive"),
-		Steps: []resource.TestStep{{
-			Config:      env.config(activationConfig("slow", model, slowCreate)),
-			ExpectError: wrapped(`Timed out waiting for model "acc-custom-2"`),
-		}, {
-			Config: env.config(activationConfig("slow", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check:             env.expectChangeRequests(model, 2, 1),
-		}},
-	})
+	env.testActivation(model, resource.TestStep{
+		Config:      env.config(activationConfig("slow", model, slowCreate)),
+		ExpectError: wrapped(`Timed out waiting for model "acc-custom-2"`),
+	}, endsActive(env.config(activationConfig("slow", model, "")), addr, plancheck.ResourceActionDestroyBeforeCreate,
+		env.expectChangeRequests(model, 2, 1)))
 }
 
 // insufficientCredits is the hub's refusal of an activation.
@@ -90,26 +73,28 @@ func insufficientCredits(model string) oxensim.Fault {
 func TestAccModelActivation_refusedCreateRecordsNothing(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-7"
-	addr := "oxen_model_activation.bot"
-	cfg := env.config(activationConfig("bot", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectSimStatus(model, "inactive"),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(insufficientCredits(model)) },
-			Config:    cfg,
-			ExpectError: wrapped(`Could not activate model "acc-custom-7" .* 402 Payment Required: ` +
-				`Your account does not have enough credits (request id req_ .* ` +
-				`The deployment was not changed, and nothing is recorded in state.`),
-		}, {
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check:             env.expectChangeRequests(model, 2, 0),
-		}},
-	})
+	env.refusedCreate(model, []oxensim.Fault{insufficientCredits(model)},
+		`Could not activate model "acc-custom-7" .* 402 Payment Required: `+
+			`Your account does not have enough credits (request id req_ .* `+
+			`The deployment was not changed, and nothing is recorded in state.`,
+		plancheck.ResourceActionCreate, env.expectChangeRequests(model, 2, 0))
+}
+
+// refusedCreate is the test of a create of model that fails, with the
+// error refusal, on the faults the hub is given, and of the apply after it,
+// which plans action and ends active; check looks at how it got there.
+func (e *testEnv) refusedCreate(model string, faults []oxensim.Fault, refusal string, action plancheck.ResourceActionType, check resource.TestCheckFunc) {
+	e.t.Helper()
+	cfg := e.config(activationConfig("bot", model, ""))
+	e.testActivation(model, resource.TestStep{
+		PreConfig: func() {
+			for _, f := range faults {
+				e.sim.InjectFault(f)
+			}
+		},
+		Config:      cfg,
+		ExpectError: wrapped(refusal),
+	}, endsActive(cfg, "oxen_model_activation.bot", action, check))
 }
 
 // An update whose activate the hub refuses leaves the state exactly as it
@@ -120,6 +105,18 @@ func TestAccModelActivation_refusedUpdateKeepsPriorState(t *testing.T) {
 	addr := "oxen_model_activation.bot"
 	rpcs := &rpcRecorder{}
 	factories := env.wrappedFactories(rpcs.wrap)
+	retried := endsActive(env.config(activationConfig("bot", model, "")), addr, plancheck.ResourceActionUpdate,
+		env.expectChangeRequests(model, 2, 0))
+	// What the refused apply answered: its prior state, unchanged.
+	retried.PreConfig = func() {
+		last, err := rpcs.lastApply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !last.errored || !last.next.Equal(last.prior) {
+			t.Fatalf("the refused update returned state\n%v\nwant the prior state\n%v", last.next, last.prior)
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             env.expectSimStatus(model, "inactive"),
@@ -131,24 +128,7 @@ func TestAccModelActivation_refusedUpdateKeepsPriorState(t *testing.T) {
 			Config:    env.config(activationConfig("bot", model, "")),
 			ExpectError: wrapped(`Could not activate model "acc-custom-7" .* 402 Payment Required .* ` +
 				`The deployment was not changed, and the state is left as it was.`),
-		}, {
-			// What the refused apply answered: its prior state, unchanged.
-			PreConfig: func() {
-				last, err := rpcs.lastApply()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !last.errored || !last.next.Equal(last.prior) {
-					t.Fatalf("the refused update returned state\n%v\nwant the prior state\n%v", last.next, last.prior)
-				}
-			},
-			Config: env.config(activationConfig("bot", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check:             env.expectChangeRequests(model, 2, 0),
-		}},
+		}, retried},
 	})
 }
 
@@ -159,34 +139,15 @@ func TestAccModelActivation_refusedUpdateKeepsPriorState(t *testing.T) {
 func TestAccModelActivation_refusalAfterAnActedAttemptKeepsState(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-8"
-	addr := "oxen_model_activation.bot"
-	cfg := env.config(activationConfig("bot", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectSimStatus(model, "inactive"),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				path := "/api/ai/models/" + model + "/activate"
-				env.sim.InjectFault(oxensim.Fault{Method: "POST", PathPrefix: path, Truncate: true})
-				env.sim.InjectFault(oxensim.Fault{Method: "POST", PathPrefix: path, Status: 409})
-			},
-			Config: cfg,
-			ExpectError: wrapped(`Could not activate model "acc-custom-8" .* 409 Conflict .* ` +
-				`The hub may have acted on the request. The model stays in state, and Terraform or OpenTofu marks the resource tainted.`),
-		}, {
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check: func(*terraform.State) error {
-				if n := env.sim.PendingFaults(); n != 0 {
-					return fmt.Errorf("%d faults never fired: the test proves nothing", n)
-				}
-				return nil
-			},
-		}},
-	})
+	path := "/api/ai/models/" + model + "/activate"
+	acted := []oxensim.Fault{{Method: "POST", PathPrefix: path, Truncate: true}, {Method: "POST", PathPrefix: path, Status: 409}}
+	env.refusedCreate(model, acted,
+		`Could not activate model "acc-custom-8" .* 409 Conflict .* `+
+			`The hub may have acted on the request. The model stays in state, and Terraform or OpenTofu marks the resource tainted.`,
+		plancheck.ResourceActionDestroyBeforeCreate, func(*terraform.State) error {
+			if n := env.sim.PendingFaults(); n != 0 {
+				return fmt.Errorf("%d faults never fired: the test proves nothing", n)
+			}
+			return nil
+		})
 }

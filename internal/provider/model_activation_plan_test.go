@@ -68,9 +68,7 @@ func TestAccModelActivation_adoptionWarnings(t *testing.T) {
 			// Already on its way to inactive: apply only waits, nothing to warn of.
 			PreConfig: func() {
 				rpcs.reset()
-				if err := env.sim.SetStatus("catalog-writer-ft", "deactivating"); err != nil {
-					t.Fatal(err)
-				}
+				env.setStatus("catalog-writer-ft", "deactivating")
 			},
 			Config: env.config(stop + start + keep),
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -97,34 +95,29 @@ func TestAccModelActivation_costPerHour(t *testing.T) {
 	costIs := func(addr string, want knownvalue.Check) plancheck.PlanCheck {
 		return plancheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), want)
 	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.config(activationConfig("bot", model, "  active = false") + activationConfig("tokens", "per-token-ft", "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					costIs(addr, knownvalue.NumberExact(dec(t, "0"))),
-					costIs("oxen_model_activation.tokens", knownvalue.Null()),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	env.test(resource.TestStep{
+		Config: env.config(activationConfig("bot", model, "  active = false") + activationConfig("tokens", "per-token-ft", "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				costIs(addr, knownvalue.NumberExact(dec(t, "0"))),
+				costIs("oxen_model_activation.tokens", knownvalue.Null()),
 			},
-		}, {
-			// Switching it on: the update plan prices the deployment.
-			Config: env.config(activationConfig("bot", model, "") + activationConfig("tokens", "per-token-ft", "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					costIs(addr, knownvalue.NumberExact(dec(t, "2.808"))),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
-			},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
-			importByModelID(addr, model),
+	}, resource.TestStep{
+		// Switching it on: the update plan prices the deployment.
+		Config: env.config(activationConfig("bot", model, "") + activationConfig("tokens", "per-token-ft", "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+				costIs(addr, knownvalue.NumberExact(dec(t, "2.808"))),
+			},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("cost_per_hour"), knownvalue.NumberExact(dec(t, "2.808"))),
+		},
+	}, importByModelID(addr, model))
 }
 
 // The budget example of the docs, run as written: the fleet's cost is
@@ -283,9 +276,7 @@ func TestAccModelActivation_errorDeploymentPlanWarns(t *testing.T) {
 	const model = "acc-custom-5"
 	addr := "oxen_model_activation.bot"
 	fail := func() {
-		if err := env.sim.SetStatus(model, "error"); err != nil {
-			t.Fatal(err)
-		}
+		env.setStatus(model, "error")
 		rpcs.reset()
 		env.sim.ResetRequests()
 	}
@@ -505,9 +496,7 @@ func TestAccModelActivation_destroyWarnsOfStop(t *testing.T) {
 			PreConfig: func() {
 				// A deploy started again outside Terraform, and one failed.
 				for model, status := range map[string]string{"acc-custom-5": "deploying", "acc-custom-4": "error"} {
-					if err := env.sim.SetStatus(model, status); err != nil {
-						t.Fatal(err)
-					}
+					env.setStatus(model, status)
 				}
 				rpcs.reset()
 			},

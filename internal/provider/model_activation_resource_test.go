@@ -21,44 +21,38 @@ func TestAccModelActivation_lifecycle(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "my-custom-model"
 	addr := "oxen_model_activation.bot"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.expectSimStatus(model, "inactive"),
-		Steps: []resource.TestStep{{
-			// Create: the plan already knows the status apply will reach.
-			Config: env.config(activationConfig("bot", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("deactivate_on_destroy"), knownvalue.Bool(true)),
-					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("deployments")),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	env.testActivation(model, resource.TestStep{
+		// Create: the plan already knows the status apply will reach.
+		Config: env.config(activationConfig("bot", model, "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+				plancheck.ExpectKnownValue(addr, tfjsonpath.New("deactivate_on_destroy"), knownvalue.Bool(true)),
+				plancheck.ExpectUnknownValue(addr, tfjsonpath.New("deployments")),
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statusIs(addr, "active"),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(model)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectExact(map[string]knownvalue.Check{"status": knownvalue.StringExact("active")}),
-				})),
-			},
-			Check: env.expectSimStatus(model, "active"),
-		}, {
-			// Stop billing: an in-place update that waits for inactive.
-			Config:            env.config(activationConfig("bot", model, "  active = false")),
-			ConfigPlanChecks:  updatesTo(addr, "inactive"),
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "inactive")},
-			Check:             env.expectSimStatus(model, "inactive"),
-		}, {
-			// Back on, then import it by model id.
-			Config:            env.config(activationConfig("bot", model, "")),
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
-			importByModelID(addr, model),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statusIs(addr, "active"),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(model)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("deployments"), knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.ObjectExact(map[string]knownvalue.Check{"status": knownvalue.StringExact("active")}),
+			})),
 		},
-	})
+		Check: env.expectSimStatus(model, "active"),
+	}, resource.TestStep{
+		// Stop billing: an in-place update that waits for inactive.
+		Config:            env.config(activationConfig("bot", model, "  active = false")),
+		ConfigPlanChecks:  updatesTo(addr, "inactive"),
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "inactive")},
+		Check:             env.expectSimStatus(model, "inactive"),
+	}, resource.TestStep{
+		// Back on, then import it by model id.
+		Config:            env.config(activationConfig("bot", model, "")),
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+	}, importByModelID(addr, model))
 }
 
 func TestAccModelActivation_driftIsRepaired(t *testing.T) {
@@ -66,95 +60,58 @@ func TestAccModelActivation_driftIsRepaired(t *testing.T) {
 	const model = "vision-tagger-ft"
 	addr := "oxen_model_activation.tagger"
 	cfg := env.config(activationConfig("tagger", model, ""))
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:            cfg,
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-		}, {
-			// Someone stops the deployment in the hub: refresh records it as
-			// it is, active = false, so state and `terraform show` tell the truth.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "inactive"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			RefreshState:       true,
-			ExpectNonEmptyPlan: true,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr(addr, "active", "false"),
-				resource.TestCheckResourceAttr(addr, "status", "inactive"),
-			),
-		}, {
-			// The plan puts it back.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "inactive"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check:             env.expectSimStatus(model, "active"),
-		}, {
-			// A deployment left in error plans an update that finishes the job.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "error"); err != nil {
-					t.Fatal(err)
-				}
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-		}, {
-			// A deployment left half-way ("deploying") is waited for, not restarted.
-			PreConfig: func() {
-				if err := env.sim.SetStatus(model, "deploying"); err != nil {
-					t.Fatal(err)
-				}
-				env.sim.ResetRequests()
-			},
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
-			Check: func(*terraform.State) error {
-				if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 0 {
-					return fmt.Errorf("a deploying model was sent %d activate requests, want 0", n)
-				}
-				return nil
-			},
-		}},
-	})
+	// repairedFrom is the step that finds the deployment moved to status in
+	// the hub and plans an update that brings it back to "active"; the
+	// requests it sends are counted on their own.
+	repairedFrom := func(status string, check resource.TestCheckFunc, plan ...plancheck.PlanCheck) resource.TestStep {
+		step := endsActive(cfg, addr, plancheck.ResourceActionUpdate, check)
+		step.PreConfig = func() {
+			env.setStatus(model, status)
+			env.sim.ResetRequests()
+		}
+		step.ConfigPlanChecks.PreApply = append(step.ConfigPlanChecks.PreApply, plan...)
+		return step
+	}
+	env.test(resource.TestStep{
+		Config:            cfg,
+		ConfigStateChecks: []statecheck.StateCheck{statusIs(addr, "active")},
+	}, resource.TestStep{
+		// Someone stops the deployment in the hub: refresh records it as
+		// it is, active = false, so state and `terraform show` tell the truth.
+		PreConfig:          func() { env.setStatus(model, "inactive") },
+		RefreshState:       true,
+		ExpectNonEmptyPlan: true,
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr(addr, "active", "false"),
+			resource.TestCheckResourceAttr(addr, "status", "inactive"),
+		),
+	},
+		// The plan puts it back.
+		repairedFrom("inactive", env.expectSimStatus(model, "active"),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+			plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active"))),
+		// A deployment left in error plans an update that finishes the job.
+		repairedFrom("error", nil, plancheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active"))),
+		// A deployment left half-way ("deploying") is waited for, not restarted.
+		repairedFrom("deploying", func(*terraform.State) error {
+			if n := env.sim.CountRequests("POST", "/api/ai/models/"+model+"/activate"); n != 0 {
+				return fmt.Errorf("a deploying model was sent %d activate requests, want 0", n)
+			}
+			return nil
+		}),
+	)
 }
 
 func TestAccModelActivation_planTimeErrors(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:      env.config(activationConfig("base", "claude-sonnet-4-6", "")),
-			PlanOnly:    true,
-			ExpectError: wrapped(`"claude-sonnet-4-6" is a base model: base models are always active and need no activation.`),
-		}, {
-			Config:      env.config(activationConfig("missing", "no-such-model", "")),
-			PlanOnly:    true,
-			ExpectError: wrapped(`Could not plan the activation of model "no-such-model" .* Model not found: no-such-model`),
-		}},
+	env.test(resource.TestStep{
+		Config:      env.config(activationConfig("base", "claude-sonnet-4-6", "")),
+		PlanOnly:    true,
+		ExpectError: wrapped(`"claude-sonnet-4-6" is a base model: base models are always active and need no activation.`),
+	}, resource.TestStep{
+		Config:      env.config(activationConfig("missing", "no-such-model", "")),
+		PlanOnly:    true,
+		ExpectError: wrapped(`Could not plan the activation of model "no-such-model" .* Model not found: no-such-model`),
 	})
 	if n := env.sim.CountRequests("POST", "/"); n != 0 {
 		t.Fatalf("a failed plan sent %d POST requests, want 0", n)
@@ -183,28 +140,25 @@ func TestAccModelActivation_alreadyActiveSendsNothing(t *testing.T) {
 func TestAccModelActivation_deploymentError(t *testing.T) {
 	env := newTestEnv(t)
 	const model = "acc-custom-1"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				if err := env.sim.FailNextDeploy(model); err != nil {
-					t.Fatal(err)
-				}
+	env.test(resource.TestStep{
+		PreConfig: func() {
+			if err := env.sim.FailNextDeploy(model); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config: env.config(activationConfig("bot", model, "")),
+		ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* ` +
+			"fix the cause. .* To retry without starting over, run `terraform untaint`"),
+	}, resource.TestStep{
+		// The failed deployment stayed in state (tainted): the next apply
+		// replaces it and this time the deployment comes up.
+		Config: env.config(activationConfig("bot", model, "")),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionDestroyBeforeCreate),
 			},
-			Config: env.config(activationConfig("bot", model, "")),
-			ExpectError: wrapped(`Model "acc-custom-1" deployment failed .* deployment of model "acc-custom-1" reached "error" after .* ` +
-				"fix the cause. .* To retry without starting over, run `terraform untaint`"),
-		}, {
-			// The failed deployment stayed in state (tainted): the next apply
-			// replaces it and this time the deployment comes up.
-			Config: env.config(activationConfig("bot", model, "")),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("oxen_model_activation.bot", plancheck.ResourceActionDestroyBeforeCreate),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
-		}},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{statusIs("oxen_model_activation.bot", "active")},
 	})
 }
 

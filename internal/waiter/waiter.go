@@ -62,41 +62,48 @@ type Config[T any] struct {
 	Subject string
 }
 
-// FailureError means the object reached one of the Failure states.
-type FailureError struct {
+// Progress is how far a wait got before it ended; every error of Wait
+// carries it, so a caller can say what was waited on, how long and how
+// often it was polled.
+type Progress struct {
 	Subject string
-	State   string
 	Elapsed time.Duration
 	Polls   int
 }
 
+func (p Progress) after() string {
+	return fmt.Sprintf("after %s (%s)", human(p.Elapsed), polls(p.Polls))
+}
+
+// FailureError means the object reached one of the Failure states.
+type FailureError struct {
+	Progress
+	State string
+}
+
 func (e *FailureError) Error() string {
-	return fmt.Sprintf("%s reached %q after %s (%s)", e.Subject, e.State, human(e.Elapsed), polls(e.Polls))
+	return fmt.Sprintf("%s reached %q %s", e.Subject, e.State, e.after())
 }
 
 // TimeoutError means Config.Timeout ran out; LastState is what the final
 // poll, made at the deadline, saw.
 type TimeoutError struct {
-	Subject   string
+	Progress
 	LastState string
-	Elapsed   time.Duration
-	Polls     int
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("%s still %q after %s (%s)", e.Subject, e.LastState, human(e.Elapsed), polls(e.Polls))
+	return fmt.Sprintf("%s still %q %s", e.Subject, e.LastState, e.after())
 }
 
 // UnknownTooLongError means a run of Unknown or unlisted states lasted too
 // long. Unlisted tells the caller the state was one it did not list at all,
 // which usually means the API is newer than the caller.
 type UnknownTooLongError struct {
-	Subject  string
+	Progress // Elapsed is the length of the whole wait
 	State    string
 	Unlisted bool
 	For      time.Duration // length of the run
-	Elapsed  time.Duration // length of the whole wait
-	Polls    int
 }
 
 func (e *UnknownTooLongError) Error() string {
@@ -111,10 +118,8 @@ func (e *UnknownTooLongError) Error() string {
 // StoppedError means ctx ended the wait (Ctrl-C, or a deadline of the
 // caller's own); it wraps ctx's error.
 type StoppedError struct {
-	Subject   string
+	Progress
 	LastState string // empty when no poll returned a state
-	Elapsed   time.Duration
-	Polls     int
 	Err       error
 }
 
@@ -164,8 +169,9 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, error) {
 		unknownSince time.Time
 		retries      int
 	)
+	progress := func() Progress { return Progress{Subject: subject, Elapsed: elapsed, Polls: pollCount} }
 	stopped := func(err error) error {
-		return &StoppedError{Subject: subject, LastState: state, Elapsed: elapsed, Polls: pollCount, Err: err}
+		return &StoppedError{Progress: progress(), LastState: state, Err: err}
 	}
 	pollFailed := func(err error) error {
 		gaveUp := ""
@@ -213,7 +219,7 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, error) {
 			case state == cfg.Target:
 				return last, nil
 			case slices.Contains(cfg.Failure, state):
-				return last, &FailureError{Subject: subject, State: state, Elapsed: elapsed, Polls: pollCount}
+				return last, &FailureError{Progress: progress(), State: state}
 			case slices.Contains(cfg.Pending, state):
 				inUnknown = false
 			default:
@@ -222,8 +228,7 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, error) {
 				}
 				if run := now.Sub(unknownSince); run >= unknownTolerance {
 					return last, &UnknownTooLongError{
-						Subject: subject, State: state, Unlisted: !slices.Contains(cfg.Unknown, state),
-						For: run, Elapsed: elapsed, Polls: pollCount,
+						Progress: progress(), State: state, Unlisted: !slices.Contains(cfg.Unknown, state), For: run,
 					}
 				}
 			}
@@ -239,7 +244,7 @@ func Wait[T any](ctx context.Context, cfg Config[T]) (T, error) {
 				if err != nil {
 					return last, pollFailed(err)
 				}
-				return last, &TimeoutError{Subject: subject, LastState: state, Elapsed: elapsed, Polls: pollCount}
+				return last, &TimeoutError{Progress: progress(), LastState: state}
 			}
 			pause = min(pause, left)
 		}

@@ -164,7 +164,7 @@ func TestFailureStateEndsAtOnce(t *testing.T) {
 	poll := timeline(clk, &polls, phase{0, "deploying"}, phase{2 * time.Second, "error"})
 	got, err := Wait(testContext(t), config(clk, poll))
 
-	expectError(t, err, FailureError{Subject: "deployment", State: "error", Elapsed: 2500 * time.Millisecond, Polls: 3},
+	expectError(t, err, FailureError{Progress: Progress{Subject: "deployment", Elapsed: 2500 * time.Millisecond, Polls: 3}, State: "error"},
 		`deployment reached "error" after 2.5s (3 polls)`)
 	if got.Status != "error" || polls != 3 {
 		t.Errorf("object = %+v after %d polls; want the failed deployment returned", got, polls)
@@ -181,7 +181,7 @@ func TestTimeoutPollsLastAtTheDeadline(t *testing.T) {
 	cfg.Timeout = 20 * time.Second
 	_, err := Wait(testContext(t), cfg)
 
-	expectError(t, err, TimeoutError{Subject: "deployment", LastState: "deactivating", Elapsed: 20 * time.Second, Polls: 7},
+	expectError(t, err, TimeoutError{Progress: Progress{Subject: "deployment", Elapsed: 20 * time.Second, Polls: 7}, LastState: "deactivating"},
 		`deployment still "deactivating" after 20s (7 polls)`)
 	// 1+1.5+2.25+3.375+5.0625 = 13.1875s; the 7.59375s pause is cut to 6.8125s.
 	wantSleeps := seconds(1, 1.5, 2.25, 3.375, 5.0625, 6.8125)
@@ -230,8 +230,8 @@ func TestUnknownTooLongFails(t *testing.T) {
 	// First seen by the poll at 4.75s; the pause is cut so that the verdict
 	// falls exactly two minutes later.
 	expectError(t, err, UnknownTooLongError{
-		Subject: "deployment", State: "unknown", Unlisted: false,
-		For: 2 * time.Minute, Elapsed: 124750 * time.Millisecond, Polls: 18,
+		Progress: Progress{Subject: "deployment", Elapsed: 124750 * time.Millisecond, Polls: 18},
+		State:    "unknown", Unlisted: false, For: 2 * time.Minute,
 	},
 		`deployment stayed in "unknown" for 2m0s (2m5s in all, 18 polls)`)
 }
@@ -553,7 +553,7 @@ func TestInvalidConfig(t *testing.T) {
 }
 
 func TestDefaultSubjectAndRounding(t *testing.T) {
-	err := &TimeoutError{Subject: "object", LastState: "deploying", Elapsed: 30*time.Minute + 1234*time.Millisecond, Polls: 41}
+	err := &TimeoutError{Progress: Progress{Subject: "object", Elapsed: 30*time.Minute + 1234*time.Millisecond, Polls: 41}, LastState: "deploying"}
 	if got, want := err.Error(), `object still "deploying" after 30m1s (41 polls)`; got != want {
 		t.Errorf("message = %q, want %q", got, want)
 	}
