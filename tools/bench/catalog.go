@@ -19,8 +19,38 @@ type catalogScenario struct {
 	treePeak             int64
 }
 
+// catalogConfig is one read of the whole catalog with the provider named,
+// as the user would write it. Every configuration uses every model, so that
+// terraform evaluates the whole list: the length of the list is the output.
+func catalogConfig(provider, baseURL string) string {
+	switch provider {
+	case "oxen", "oxenfw":
+		return requiredProviders(provider) + "data \"oxen_models\" \"all\" {}\n\n" +
+			"output \"models\" {\n  value = length(data.oxen_models.all.models)\n}\n"
+	case "http":
+		return requiredProviders("http") + fmt.Sprintf("data \"http\" \"catalog\" {\n  url             = %q\n"+
+			"  request_headers = { Authorization = \"Bearer %s\" }\n}\n\n", baseURL+oxensim.ModelsPath, apiKey) +
+			"locals {\n  models = jsondecode(data.http.catalog.response_body).data\n}\n\n" +
+			"output \"models\" {\n  value = length(local.models)\n}\n"
+	default:
+		panic("catalogConfig: unknown provider " + provider)
+	}
+}
+
+// catalog makes the catalog figures for each -catalog-size.
 func (b *bench) catalog(ctx context.Context) ([]row, error) {
-	n := b.opts.catalogSize
+	var rows []row
+	for _, n := range b.opts.catalogSizes {
+		r, err := b.catalogOf(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+func (b *bench) catalogOf(ctx context.Context, n int) ([]row, error) {
 	sim := oxensim.New(oxensim.Options{APIKey: apiKey, Models: oxensim.GenerateCatalog(n)})
 	server, err := replay(sim, []string{oxensim.ModelsPath})
 	if err != nil {
@@ -28,28 +58,18 @@ func (b *bench) catalog(ctx context.Context) ([]row, error) {
 	}
 	defer server.close()
 
-	// Both configurations use every model, so that terraform evaluates the
-	// whole list: the length of the list is the output.
-	oxenCfg := requiredProviders("oxen") + "data \"oxen_models\" \"all\" {}\n\n" +
-		"output \"models\" {\n  value = length(data.oxen_models.all.models)\n}\n"
-	httpCfg := requiredProviders("http") + fmt.Sprintf("data \"http\" \"catalog\" {\n  url             = %q\n"+
-		"  request_headers = { Authorization = \"Bearer %s\" }\n}\n\n", server.url+oxensim.ModelsPath, apiKey) +
-		"locals {\n  models = jsondecode(data.http.catalog.response_body).data\n}\n\n" +
-		"output \"models\" {\n  value = length(local.models)\n}\n"
-	oxen, generic := &catalogScenario{name: "oxen"}, &catalogScenario{name: "http"}
-	for _, sc := range []struct {
-		*catalogScenario
-		config string
-	}{{oxen, oxenCfg}, {generic, httpCfg}} {
-		if sc.dir, err = b.workdir(ctx, "catalog-"+sc.name, sc.config); err != nil {
+	oxen, fw, generic := &catalogScenario{name: "oxen"}, &catalogScenario{name: "oxenfw"}, &catalogScenario{name: "http"}
+	scen := []*catalogScenario{oxen, fw, generic}
+	for _, sc := range scen {
+		if sc.dir, err = b.workdir(ctx, fmt.Sprintf("catalog-%d-%s", n, sc.name), catalogConfig(sc.name, server.url)); err != nil {
 			return nil, err
 		}
 	}
 
-	runs := min(b.opts.runs, 3)
+	runs := b.opts.runs
 	// One untimed warm-up each, then the timed runs interleaved.
 	for round := 0; round <= runs; round++ {
-		for _, sc := range []*catalogScenario{oxen, generic} {
+		for _, sc := range scen {
 			server.reset()
 			r, err := b.terraform(ctx, sc.dir, server.url, true, planArgs...)
 			if err != nil {
@@ -64,34 +84,38 @@ func (b *bench) catalog(ctx context.Context) ([]row, error) {
 			pp, tp := r.mem.peaks()
 			sc.times = append(sc.times, r.wall)
 			sc.providerPeak, sc.tfPeak, sc.treePeak = max(sc.providerPeak, pp), max(sc.tfPeak, tp), max(sc.treePeak, r.treeMaxRSS)
-			log.Printf("catalog %s run %d: %s, provider peak %s, terraform peak %s, wait4 tree max %s",
-				sc.name, round, seconds(r.wall), megabytes(pp), megabytes(tp), megabytes(r.treeMaxRSS))
+			log.Printf("catalog of %d, %s run %d: %s, provider peak %s, terraform peak %s, wait4 tree max %s",
+				n, sc.name, round, seconds(r.wall), megabytes(pp), megabytes(tp), megabytes(r.treeMaxRSS))
 		}
 	}
 
-	wall, genericWall := median(oxen.times), median(generic.times)
+	wall, fwWall, genericWall := median(oxen.times), median(fw.times), median(generic.times)
+	b.side = append(b.side, sideBySide{figure: fmt.Sprintf("one `oxen_models` read of %d models", n), fast: wall, fw: fwWall, http: genericWall})
 	rc, rcs := ratio(wall, genericWall)
-	memHow := "VmHWM of the terraform-provider-oxen child of terraform, read from /proc every 10 ms while it lives (max over runs)"
+	memHow := "VmHWM of the provider plugin, the child of terraform, read from /proc every 10 ms while it lives (max over runs)"
 	memValue := func(v int64) string { return megabytes(v) }
 	if !memoryMeasured {
 		memHow = "not measured: the sampling reads /proc, which " + runtime.GOOS + " has not"
 		memValue = func(int64) string { return "–" }
 	}
+	section := fmt.Sprintf("catalog of %d", n)
 	return []row{
-		{section: "catalog", figure: fmt.Sprintf("plan, one `oxen_models` read of %d models", n), value: seconds(wall),
+		{section: section, figure: fmt.Sprintf("plan, one `oxen_models` read of %d models", n), value: seconds(wall),
 			target: "< " + seconds(targetCatalogTime), met: wall < targetCatalogTime, hasTarget: true,
 			how: fmt.Sprintf("median of %d `terraform plan` runs (after one untimed warm-up; init not timed); %s", runs, spread(oxen.times))},
-		{section: "catalog", figure: fmt.Sprintf("plan, `data \"http\"` + `jsondecode` of the same %d models", n), value: seconds(genericWall),
+		{section: section, figure: fmt.Sprintf("plan, `data \"http\"` + `jsondecode` of the same %d models", n), value: seconds(genericWall),
 			how: "same, one GET of the same list, `length(jsondecode(...).data)` as output as on our side; " + spread(generic.times)},
-		{section: "catalog", figure: "catalog, oxen ÷ generic", value: rcs, target: fmt.Sprintf("≤ %.1f", targetCatalogRatio), met: rc <= targetCatalogRatio, hasTarget: true,
+		{section: section, figure: "catalog, oxen ÷ generic", value: rcs, target: fmt.Sprintf("≤ %.1f", targetCatalogRatio), met: rc <= targetCatalogRatio, hasTarget: true,
 			how: "ratio of the two medians above"},
-		{section: "catalog", figure: "peak memory of the provider process", value: memValue(oxen.providerPeak),
+		{section: section, figure: "plan, the same `oxen_models` read served by the framework alone", value: seconds(fwWall),
+			how: "same, tools/bench/oxenfw: the same provider without the fast path; " + spread(fw.times)},
+		{section: section, figure: "peak memory of the provider process (fast path / framework alone)", value: memValue(oxen.providerPeak) + " / " + memValue(fw.providerPeak),
 			target: "< " + megabytes(targetCatalogMem), met: oxen.providerPeak > 0 && oxen.providerPeak < targetCatalogMem, hasTarget: memoryMeasured, how: memHow},
-		{section: "catalog", figure: "peak memory of the `data \"http\"` stand-in provider", value: memValue(generic.providerPeak),
+		{section: section, figure: "peak memory of the `data \"http\"` stand-in provider", value: memValue(generic.providerPeak),
 			how: "sampled the same way, for context"},
-		{section: "catalog", figure: "peak memory of terraform itself (oxen / generic)", value: memValue(oxen.tfPeak) + " / " + memValue(generic.tfPeak),
+		{section: section, figure: "peak memory of terraform itself (oxen / generic)", value: memValue(oxen.tfPeak) + " / " + memValue(generic.tfPeak),
 			how: "VmHWM of the terraform process, sampled the same way; for context (it holds the models too)"},
-		{section: "catalog", figure: "largest process of the run, wait4 ru_maxrss (oxen / generic)", value: memValue(oxen.treePeak) + " / " + memValue(generic.treePeak),
+		{section: section, figure: "largest process of the run, wait4 ru_maxrss (oxen / generic)", value: memValue(oxen.treePeak) + " / " + memValue(generic.treePeak),
 			how: "rusage of the terraform child: max RSS over terraform and the plugins it waited for; cross-checks the figures above"},
 	}, nil
 }

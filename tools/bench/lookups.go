@@ -43,7 +43,7 @@ func lookupConfig(provider, baseURL string, ids []string, n int) string {
 		case "http":
 			fmt.Fprintf(&sb, "data \"http\" %q {\n  url             = \"${local.models_url}/%s\"\n  request_headers = local.headers\n}\n", name, url.PathEscape(id))
 			refs = append(refs, fmt.Sprintf("jsondecode(data.http.%s.response_body).owned_by", name))
-		case "oxen":
+		case "oxen", "oxenfw":
 			fmt.Fprintf(&sb, "data \"oxen_model\" %q {\n  id = %q\n}\n", name, id)
 			refs = append(refs, fmt.Sprintf("data.oxen_model.%s.owned_by", name))
 		case "noop":
@@ -87,6 +87,7 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 	}{
 		{lookupScenario{name: "oxen", online: true, wantReqs: n}, "oxen", ids},
 		{lookupScenario{name: "http", online: true, wantReqs: n}, "http", ids},
+		{lookupScenario{name: "oxenfw", online: true, wantReqs: n}, "oxenfw", ids},
 		{lookupScenario{name: "oxen-latency", online: true, latency: lat, wantReqs: n}, "oxen", ids},
 		{lookupScenario{name: "http-latency", online: true, latency: lat, wantReqs: n}, "http", ids},
 		{lookupScenario{name: "noop"}, "noop", ids},
@@ -141,7 +142,8 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 
 	med := func(name string) time.Duration { return median(byName[name].times) }
 	oxen, http, oxenLat, httpLat := med("oxen"), med("http"), med("oxen-latency"), med("http-latency")
-	noop, noopFull := med("noop"), med("noop-full")
+	noop, noopFull, oxenFW := med("noop"), med("noop-full"), med("oxenfw")
+	b.side = append(b.side, sideBySide{figure: fmt.Sprintf("%d distinct `oxen_model` look-ups", n), fast: oxen, fw: oxenFW, http: http})
 	how := fmt.Sprintf("median of %d `terraform plan` runs (after one untimed warm-up), %d data sources, parallelism 10", b.opts.runs, n)
 	genericHow := "same, `data \"http\"` + `jsondecode` of the same GETs"
 	r0, r0s := ratio(oxen, http)
@@ -156,6 +158,8 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 		{section: "look-ups", figure: fmt.Sprintf("plan, %d × `data \"http\"` + `jsondecode`, 0 ms latency", n), value: seconds(http), how: genericHow + "; " + spread(byName["http"].times)},
 		{section: "look-ups", figure: "distinct look-ups, oxen ÷ generic, 0 ms", value: r0s, target: fmt.Sprintf("≤ %.1f", targetGenericRatio), met: r0 <= targetGenericRatio, hasTarget: true,
 			how: "ratio of the two medians above"},
+		{section: "look-ups", figure: fmt.Sprintf("plan, %d × `oxen_model` served by the framework alone, 0 ms latency", n), value: seconds(oxenFW),
+			how: "same, tools/bench/oxenfw: the same provider without the fast path; " + spread(byName["oxenfw"].times)},
 		{section: "look-ups", figure: fmt.Sprintf("plan, %d × `oxen_model`, %s latency", n, latName), value: seconds(oxenLat), how: "median as above; " + spread(byName["oxen-latency"].times)},
 		{section: "look-ups", figure: fmt.Sprintf("plan, %d × `data \"http\"` + `jsondecode`, %s latency", n, latName), value: seconds(httpLat), how: genericHow + "; " + spread(byName["http-latency"].times)},
 		{section: "look-ups", figure: "distinct look-ups, oxen ÷ generic, " + latName, value: rLats, target: fmt.Sprintf("≤ %.1f", targetGenericRatio), met: rLat <= targetGenericRatio, hasTarget: true,

@@ -13,9 +13,12 @@
 //     -latency; beside the same 100 data sources of a provider that does no
 //     I/O (tools/bench/noop), the floor of Terraform's own cost; and the
 //     requests sent by 100 data sources that name only 5 models.
-//   - catalog: plan of one oxen_models read of -catalog-size models beside
-//     the same list fetched with `data "http"` and jsondecode: wall time
-//     and peak resident memory of the provider and of terraform.
+//   - catalog: plan of one oxen_models read of each -catalog-size models
+//     beside the same list fetched with `data "http"` and jsondecode: wall
+//     time and peak resident memory of the provider and of terraform.
+//   - fast path: the distinct look-ups and each catalog also planned with
+//     this provider served by the framework alone (tools/bench/oxenfw),
+//     side by side with the shipped build and `data "http"`.
 //   - waiting: requests and lateness of an oxen_model_activation apply,
 //     for real on a short deployment (and on 5 minutes with -wait-real), and
 //     on a fake clock through the provider's acceptance test.
@@ -37,6 +40,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,7 +68,7 @@ type options struct {
 	lookups      int
 	repeatModels int
 	latency      time.Duration
-	catalogSize  int
+	catalogSizes sizes
 	terraform    string
 	skipWait     bool
 	waitReal     bool
@@ -79,11 +83,12 @@ func main() {
 	log.SetPrefix("e2e: ")
 	var o options
 	gopath := strings.Split(goEnv("GOPATH"), string(os.PathListSeparator))[0]
-	flag.IntVar(&o.runs, "runs", 5, "timed runs per look-up figure (the median is reported); the catalog uses min(runs, 3)")
+	flag.IntVar(&o.runs, "runs", 5, "timed runs per figure (the median is reported)")
 	flag.IntVar(&o.lookups, "lookups", 100, "number of data sources in the look-up configurations")
 	flag.IntVar(&o.repeatModels, "repeat-models", 5, "distinct models named by the -lookups data sources of the repeated look-ups")
 	flag.DurationVar(&o.latency, "latency", 50*time.Millisecond, "latency added to every answer for the second look-up figures")
-	flag.IntVar(&o.catalogSize, "catalog-size", 5000, "models served for the catalog figures (oxensim.GenerateCatalog)")
+	o.catalogSizes = sizes{5000, 500}
+	flag.Var(&o.catalogSizes, "catalog-size", "models served for the catalog figures (oxensim.GenerateCatalog), a comma-separated list for several catalogs")
 	flag.StringVar(&o.terraform, "terraform", filepath.Join(gopath, "bin", defaultCLI), "Terraform or OpenTofu CLI to run")
 	flag.BoolVar(&o.skipWait, "skip-wait", false, "skip the waiting figures")
 	flag.BoolVar(&o.waitReal, "wait-real", false, "also run a real 5-minute deployment (takes 5+ minutes)")
@@ -92,7 +97,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "file the table is written to (default <module root>/tools/bench/RESULTS.md; \"-\" = none)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configurations, mirror) for inspection")
 	flag.Parse()
-	if o.runs < 1 || o.lookups < 1 || o.catalogSize < 1 || o.repeatModels < 1 || o.repeatModels > o.lookups {
+	if o.runs < 1 || o.lookups < 1 || o.repeatModels < 1 || o.repeatModels > o.lookups {
 		log.Fatal("-runs, -lookups, -catalog-size and -repeat-models must be positive, -repeat-models at most -lookups")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
@@ -166,6 +171,16 @@ type bench struct {
 	// load holds the load average (1, 5, 15 min) at the start of the run,
 	// before every terraform command, and at the end.
 	load [][3]float64
+	// side holds the figures planned with all three builds, for the table
+	// that sets them side by side.
+	side []sideBySide
+}
+
+// sideBySide is one figure planned with the shipped build, with the same
+// provider served by the framework alone, and with `data "http"`.
+type sideBySide struct {
+	figure         string
+	fast, fw, http time.Duration
 }
 
 func (b *bench) sampleLoad() {
@@ -174,12 +189,17 @@ func (b *bench) sampleLoad() {
 	}
 }
 
-// The providers the harness builds, by local name: this one (from the
-// provider's module) and the two stand-ins it is compared with (from this one).
-var providers = []struct{ name, dir, pkg string }{
-	{"oxen", "", "."},
-	{"http", benchDir, "./http"},
-	{"noop", benchDir, "./noop"},
+// The providers the harness builds, by the name the mirror holds them
+// under: this one as shipped (from the provider's module), the same served
+// by the framework alone, and the stand-ins it is compared with (from this
+// module). local is the name configurations give it when that is not its
+// own: the framework-only build is called oxen, so that its configurations
+// read exactly as the shipped build's.
+var providers = []struct{ name, local, dir, pkg string }{
+	{name: "oxen", pkg: "."},
+	{name: "oxenfw", local: "oxen", dir: benchDir, pkg: "./oxenfw"},
+	{name: "http", dir: benchDir, pkg: "./http"},
+	{name: "noop", dir: benchDir, pkg: "./noop"},
 }
 
 // benchDir is this module's directory, relative to the provider's.
@@ -232,15 +252,26 @@ func (b *bench) setup(ctx context.Context) error {
 	return os.WriteFile(b.cliConf, []byte(conf), 0o644)
 }
 
-// requiredProviders is the terraform block that names the mirror's providers.
+// requiredProviders is the terraform block that names the mirror's
+// providers, each by its local name.
 func requiredProviders(names ...string) string {
 	var sb strings.Builder
 	sb.WriteString("terraform {\n  required_providers {\n")
 	for _, n := range names {
-		fmt.Fprintf(&sb, "    %s = { source = \"oxen-ai/%s\" }\n", n, n)
+		fmt.Fprintf(&sb, "    %s = { source = \"oxen-ai/%s\" }\n", localName(n), n)
 	}
 	sb.WriteString("  }\n}\n\n")
 	return sb.String()
+}
+
+// localName is the name configurations give the mirror's provider name.
+func localName(name string) string {
+	for _, p := range providers {
+		if p.name == name && p.local != "" {
+			return p.local
+		}
+	}
+	return name
 }
 
 // workdir writes a configuration into a fresh directory and runs
@@ -356,9 +387,9 @@ func (b *bench) render(tfVersion string, rows []row) string {
 	o := b.opts
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# End-to-end benchmark\n\n")
-	fmt.Fprintf(&sb, "%s on %s/%s, %d CPUs, %s; made by `make bench` (`go -C tools/bench run . -runs %d -latency %s -catalog-size %d%s`).\n\n",
+	fmt.Fprintf(&sb, "%s on %s/%s, %d CPUs, %s; made by `make bench` (`go -C tools/bench run . -runs %d -latency %s -catalog-size %s%s`).\n\n",
 		tfVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02 15:04 MST"),
-		o.runs, o.latency, o.catalogSize, map[bool]string{true: " -wait-real", false: ""}[o.waitReal]+cliFlag(o.terraform))
+		o.runs, o.latency, o.catalogSizes.String(), map[bool]string{true: " -wait-real", false: ""}[o.waitReal]+cliFlag(o.terraform))
 	// Wall times on a shared machine move with its load; say what it was.
 	if len(b.load) >= 2 {
 		first, last := b.load[0], b.load[len(b.load)-1]
@@ -373,7 +404,21 @@ func (b *bench) render(tfVersion string, rows []row) string {
 		fmt.Fprintf(&sb, "Load average: not available on %s.\n\n", runtime.GOOS)
 	}
 	sb.WriteString("Look-ups and catalog read from one canned server that replays the simulator's answers byte for byte; " +
-		"`data \"http\"` is tools/bench/http, a stand-in for hashicorp/http (one GET, the body as `response_body`), decoded with `jsondecode`.\n\n")
+		"`data \"http\"` is tools/bench/http, a stand-in for hashicorp/http (one GET, the body as `response_body`), decoded with `jsondecode`; " +
+		"the real one can be neither installed here nor built from the Go module proxy (tools/bench/http says why).\n\n")
+	if len(b.side) > 0 {
+		sb.WriteString("What the fast path is worth: the same configurations planned with the provider as shipped (fast path for the data sources' reads), " +
+			"with the same code served by the framework alone (`providerserver.NewProtocol6(provider.New(version))`, tools/bench/oxenfw) and with `data \"http\"` + `jsondecode`; " +
+			"medians as in the table below.\n\n")
+		sb.WriteString("| | fast path | framework only | `data \"http\"` + `jsondecode` | fast path ÷ http | framework only ÷ http | fast path ÷ framework only |\n|---|---|---|---|---|---|---|\n")
+		for _, r := range b.side {
+			_, fh := ratio(r.fast, r.http)
+			_, wh := ratio(r.fw, r.http)
+			_, fw := ratio(r.fast, r.fw)
+			fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s | %s |\n", r.figure, seconds(r.fast), seconds(r.fw), seconds(r.http), fh, wh, fw)
+		}
+		sb.WriteString("\n")
+	}
 	sb.WriteString("| | Figure | Measured | Target | Met | How |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		met := ""
@@ -383,6 +428,29 @@ func (b *bench) render(tfVersion string, rows []row) string {
 		fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s |\n", r.section, r.figure, r.value, r.target, met, r.how)
 	}
 	return sb.String()
+}
+
+// sizes is a comma-separated list of positive numbers, as a flag.
+type sizes []int
+
+func (s *sizes) String() string {
+	var parts []string
+	for _, n := range *s {
+		parts = append(parts, strconv.Itoa(n))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (s *sizes) Set(v string) error {
+	*s = nil
+	for _, part := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q is not a positive number", part)
+		}
+		*s = append(*s, n)
+	}
+	return nil
 }
 
 func median(d []time.Duration) time.Duration {

@@ -2,8 +2,10 @@
 // end-to-end benchmark (tools/bench): what a user would write
 // instead of this provider is a `data "http"` GET of the API and
 // `jsondecode(data.http.x.response_body)`. hashicorp/http cannot be
-// installed here (no registry), so this provider does the same work the
-// same way: terraform-plugin-framework, one HTTP GET per data source with
+// installed here (no registry), nor built from the Go module proxy (its
+// module path is github.com/terraform-providers/terraform-provider-http
+// and its v2 and v3 tags lack the major-version suffix, so the proxy
+// offers only v1.2.0), so this provider does the same work the same way: terraform-plugin-framework, one HTTP GET per data source with
 // the configured headers, the body kept as one string. The real one also
 // stores the body twice more (`body`, `response_body_base64`) and the
 // response headers; leaving those out makes the stand-in, if anything,
