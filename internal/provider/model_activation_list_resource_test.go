@@ -147,6 +147,7 @@ func TestModelActivationList_missingModel(t *testing.T) {
 // Without a key the hub shows no custom model: the stream says why it is
 // empty instead of looking like an account without deployments.
 func TestModelActivationList_noKeyWarns(t *testing.T) {
+	t.Setenv(envAPIKey, "")
 	env := newProtocolEnv(t, "")
 	results := env.list(nil, "", false, 100)
 	if len(results) != 1 || results[0].Identity != nil {
@@ -155,6 +156,19 @@ func TestModelActivationList_noKeyWarns(t *testing.T) {
 	text := diagnosticsText(results[0].Diagnostics)
 	if !strings.Contains(text, "WARNING: No custom models listed: no API key is configured") || !strings.Contains(text, "Set the OXEN_API_KEY environment variable") {
 		t.Fatalf("diagnostics:\n%s", text)
+	}
+
+	// The advice followed: the same provider block, the key in the
+	// environment, lists the custom models without a warning.
+	t.Setenv(envAPIKey, testAPIKey)
+	results = newProtocolEnv(t, "").list(nil, "", false, 100)
+	if len(results) == 0 {
+		t.Fatal("with OXEN_API_KEY set, nothing was listed")
+	}
+	for _, r := range results {
+		if r.Identity == nil || len(r.Diagnostics) > 0 {
+			t.Fatalf("with OXEN_API_KEY set, want results without diagnostics, got %+v", r)
+		}
 	}
 }
 
