@@ -66,7 +66,9 @@ func (r *ModelActivationListResource) ListResourceConfigSchema(_ context.Context
 			"display name with the model and its status; base models have no deployment and are never listed. With " +
 			"`include_resource = true` (and always with `-generate-config-out`) each result carries the " +
 			"`oxen_model_activation` exactly as `import` reads it: `active = true` only for a deployment that is " +
-			"`active` or `deploying`, so a generated configuration never starts, restarts or retries a deployment.",
+			"`active` or `deploying`, so a generated configuration never starts, restarts or retries a deployment. " +
+			"Each status is read live from the serving backend, up to four models at a time; `limit` stops the reads " +
+			"once that many results are found.",
 		Attributes: map[string]schema.Attribute{
 			"statuses": schema.ListAttribute{
 				ElementType: types.StringType,
@@ -129,12 +131,15 @@ func (r *ModelActivationListResource) List(ctx context.Context, req list.ListReq
 	}
 
 	stream.Results = func(push func(list.ListResult) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel() // a stream stopped early leaves no read running
+		reads := newStatusReader(ctx, client, custom)
 		var found int64
-		for _, listed := range custom {
+		for i, listed := range custom {
 			if found >= req.Limit {
 				return
 			}
-			m, err := client.GetModel(ctx, listed.ID, oxen.GetOptions{Live: true})
+			m, err := reads.get(i, req.Limit-found)
 			if oxen.IsNotFound(err) {
 				continue // deleted since it was listed: nothing left to adopt
 			}
@@ -160,6 +165,49 @@ func (r *ModelActivationListResource) List(ctx context.Context, req list.ListReq
 			push(list.ListResult{Diagnostics: d})
 		}
 	}
+}
+
+// liveReadsAhead is how many live status reads the list keeps in flight, so
+// that a query over many custom models waits about one round trip per
+// liveReadsAhead models rather than one per model. It stays small: each
+// read asks the serving backend for the deployment's status.
+const liveReadsAhead = 4
+
+// statusReader reads the live status of listed models ahead of the stream,
+// and hands them out in the list's order.
+type statusReader struct {
+	ctx     context.Context
+	client  *oxen.Client
+	models  []oxen.Model
+	results []chan liveRead
+	started int
+}
+
+type liveRead struct {
+	model *oxen.Model
+	err   error
+}
+
+func newStatusReader(ctx context.Context, client *oxen.Client, models []oxen.Model) *statusReader {
+	return &statusReader{ctx: ctx, client: client, models: models, results: make([]chan liveRead, len(models))}
+}
+
+// get waits for the live read of model i, first starting the reads that
+// follow it, never more than wanted (the results the stream still needs):
+// each of those reads would be sent one at a time too, so the list sends
+// the same requests as a loop that reads one model after the other.
+func (l *statusReader) get(i int, wanted int64) (*oxen.Model, error) {
+	for l.started < len(l.models) && int64(l.started-i) < min(liveReadsAhead, wanted) {
+		ch, id := make(chan liveRead, 1), l.models[l.started].ID
+		l.results[l.started] = ch
+		go func() {
+			m, err := l.client.GetModel(l.ctx, id, oxen.GetOptions{Live: true})
+			ch <- liveRead{m, err}
+		}()
+		l.started++
+	}
+	r := <-l.results[i]
+	return r.model, r.err
 }
 
 // result is the list result of custom model m, whose deployment is in status.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -83,6 +84,41 @@ func TestModelActivationList_searchAndLimit(t *testing.T) {
 	}
 	if n := liveReads(env.sim); n != 3 {
 		t.Errorf("read %d live statuses for a limit of 3, want 3", n)
+	}
+}
+
+// A query does not wait one round trip per custom model: liveReadsAhead
+// live reads are in flight at once, and the results keep the list's order.
+// A loop reading one model after the other fails here: its first read is
+// held alone until the hold gives up.
+func TestModelActivationList_readsStatusesAhead(t *testing.T) {
+	env := newProtocolEnv(t, testAPIKey)
+	var mu sync.Mutex
+	var together []string
+	env.sim.InjectHold(oxensim.Hold{
+		Match:    func(r oxensim.Request) bool { return strings.Contains(r.RawQuery, "deployment_status=live") },
+		Together: liveReadsAhead,
+		OnHold: func(r oxensim.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			together = append(together, strings.TrimPrefix(r.Path, oxensim.ModelsPath+"/"))
+		},
+	})
+	results := env.list(nil, "", false, 100)
+	slices.Sort(together)
+	if want := []string{"acc-custom-1", "acc-custom-2", "acc-custom-3", "acc-custom-4"}; !slices.Equal(together, want) {
+		t.Errorf("live reads in flight together: %q, want the first %d models %q", together, liveReadsAhead, want)
+	}
+	if len(results) != len(seedCustomStatuses) {
+		t.Fatalf("listed %d models, want %d", len(results), len(seedCustomStatuses))
+	}
+	for i, want := range seedCustomStatuses {
+		if name := want[0] + " (" + want[1] + ")"; results[i].DisplayName != name {
+			t.Errorf("result %d is %q, want %q", i, results[i].DisplayName, name)
+		}
+	}
+	if n := liveReads(env.sim); n != len(seedCustomStatuses) {
+		t.Errorf("read %d live statuses, want one per custom model (%d)", n, len(seedCustomStatuses))
 	}
 }
 
