@@ -32,6 +32,9 @@ type Fault struct {
 	// PathPrefix is matched against the escaped URL path, such as
 	// "/api/ai/models/my-custom-model" ("" = any).
 	PathPrefix string
+	// RawQuery, when set, must equal the request's query string exactly,
+	// such as "provider_name=fal" ("" = any query).
+	RawQuery string
 	// Times is how many matching requests it hits: 0 means 1, a negative
 	// number means every matching request until ClearFaults.
 	Times int
@@ -111,11 +114,12 @@ func (s *Server) PendingFaults() int {
 }
 
 // takeFault pops one hit of the first fault matching the request.
-func (s *Server) takeFault(method, path string) *Fault {
+func (s *Server) takeFault(method, path, rawQuery string) *Fault {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	for i, f := range s.faults {
-		if (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.PathPrefix) {
+		if (f.Method == "" || strings.EqualFold(f.Method, method)) && strings.HasPrefix(path, f.PathPrefix) &&
+			(f.RawQuery == "" || f.RawQuery == rawQuery) {
 			if f.Every > 1 {
 				f.seen++
 				if f.seen%f.Every != 0 {

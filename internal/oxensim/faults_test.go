@@ -223,3 +223,22 @@ func TestFaultEverySprinklesHits(t *testing.T) {
 		}
 	}
 }
+
+func TestFaultRawQueryHitsThatQueryAlone(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.sim.InjectFault(Fault{Method: "GET", PathPrefix: ModelsPath, RawQuery: "provider_name=fal", Status: 503, Times: -1})
+	for _, c := range []struct {
+		path string
+		want int
+	}{
+		{ModelsPath, 200},
+		{ModelsPath + "?provider_name=fal&developer_name=OpenAI", 200},
+		{ModelsPath + "?provider_name=fal", 503},
+		{ModelsPath + "?provider_name=openai", 200},
+		{ModelsPath + "?provider_name=fal", 503},
+	} {
+		if got := h.do(t, "GET", c.path, "").status; got != c.want {
+			t.Errorf("GET %s: %d, want %d", c.path, got, c.want)
+		}
+	}
+}

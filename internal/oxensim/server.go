@@ -344,7 +344,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h := s.catch(entry); h != nil && !s.wait(r.Context(), h, entry) {
 		return // the client gave up while the request was held
 	}
-	if f := s.takeFault(r.Method, entry.Path); f != nil {
+	if f := s.takeFault(r.Method, entry.Path, r.URL.RawQuery); f != nil {
 		if !s.applyFault(sw, r, f, record) {
 			return
 		}

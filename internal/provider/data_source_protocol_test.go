@@ -105,6 +105,7 @@ func TestFastPathAnswersAsTheFramework(t *testing.T) {
 		"developer_name and action matching nothing": {testAPIKey, modelsTypeName, map[string]string{"developer_name": "Anthropc", "action": "dance"}, false},
 		"a search finding nothing":                   {testAPIKey, modelsTypeName, map[string]string{"search": "klingg"}, false},
 		"provider_name matching nothing":             {testAPIKey, modelsTypeName, map[string]string{"provider_name": "fall"}, false},
+		"provider_name beside developer_name":        {testAPIKey, modelsTypeName, map[string]string{"provider_name": "fa1", "developer_name": "Anthropic"}, false},
 		"the catalog, key refused":                   {"sk-revoked", modelsTypeName, nil, false},
 		"a custom model, live":                       {testAPIKey, modelTypeName, map[string]string{"id": "support-bot-ft"}, true},
 		"a missing model":                            {testAPIKey, modelTypeName, map[string]string{"id": "no-such-model"}, false},

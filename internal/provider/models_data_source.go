@@ -47,9 +47,11 @@ func (d *ModelsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"serving provider, name search, model type, endpoint or modality. Results are sorted by id so that " +
 			"plans stay stable. A filter value that matches no model gives a warning naming the values there " +
 			"are, so a typo does not empty the list silently: for `developer_name` and `action` the values of the " +
-			"whole catalog, for the other filters those of the models listed; a `search`, or a `provider_name` " +
-			"alone, that finds nothing says so. One API request per read, and a second one, listing the whole catalog, only when `developer_name` " +
-			"or `action` is set and nothing matched.",
+			"whole catalog, for the other filters those of the models listed; a `search` or a `provider_name` " +
+			"that finds nothing says so (the API publishes no list of providers to name). One API request per read; " +
+			"only when `developer_name` or `action` is set and nothing matched, one more listing the whole catalog, " +
+			"and with `provider_name` beside them, one more asking for `provider_name` alone, so that a misspelt " +
+			"provider is told from a combination that no model has.",
 		Attributes: map[string]schema.Attribute{
 			"developer_name": filter("Only models of this developer, such as `Anthropic` (case-insensitive)."),
 			"action":         filter("Only models that support this fine-tuning action."),
@@ -267,21 +269,34 @@ type hubMatched struct {
 }
 
 // foundNothing warns of the hub-matched arguments that explain an empty
-// list. provider_name does so only as the one filter the hub applied: with
-// developer_name or action beside it, the combination may be what matched
-// nothing.
-func (h hubMatched) foundNothing(unmatched []filterCheck) diag.Diagnostics {
+// list. Beside developer_name or action, provider_name may be only one half
+// of a combination that matches nothing, so the hub is asked once more, for
+// provider_name alone, and it warns only if that finds nothing either.
+func (h hubMatched) foundNothing(ctx context.Context, data *providerData, unmatched []filterCheck) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if h.search != "" {
 		diags.AddAttributeWarning(path.Root("search"), "No model matches search = "+strconv.Quote(h.search),
 			fmt.Sprintf("The hub's search found no model for %q, so ids and models are empty. %s", h.search, checkSpelling))
 	}
-	alone := !slices.ContainsFunc(unmatched, func(c filterCheck) bool { return c.catalogWide })
-	if h.providerName != "" && alone {
-		diags.AddAttributeWarning(path.Root("provider_name"), "No model matches provider_name = "+strconv.Quote(h.providerName),
-			fmt.Sprintf("The hub lists no model served by %q, so ids and models are empty. The API does not publish "+
-				"the names of the providers, so none can be suggested here. %s", h.providerName, checkSpelling))
+	if h.providerName == "" {
+		return diags
 	}
+	summary := "No model matches provider_name = " + strconv.Quote(h.providerName)
+	if slices.ContainsFunc(unmatched, func(c filterCheck) bool { return c.catalogWide }) {
+		served, err := data.client.ListModels(ctx, oxen.ListFilter{ProviderName: h.providerName})
+		if err != nil {
+			diags.AddAttributeWarning(path.Root("provider_name"), summary,
+				fmt.Sprintf("The hub lists no model served by %q with the other filters, so ids and models are empty, "+
+					"and it could not be asked for provider_name alone: %s\n\n%s", h.providerName, err, checkSpelling))
+			return diags
+		}
+		if len(served) > 0 {
+			return diags // a provider of the catalog, in a combination that matches nothing
+		}
+	}
+	diags.AddAttributeWarning(path.Root("provider_name"), summary,
+		fmt.Sprintf("The hub lists no model served by %q, so ids and models are empty. The API does not publish "+
+			"the names of the providers, so none can be suggested here. %s", h.providerName, checkSpelling))
 	return diags
 }
 
@@ -294,11 +309,11 @@ const checkSpelling = "Check the spelling: a for_each over this list plans to de
 // only when one of them left the list empty; the others against the models
 // listed, which cannot tell a typo from a value when nothing was listed. A
 // search or a provider_name is the hub's to match: it warns only when the
-// hub found nothing.
+// hub found nothing (see foundNothing).
 func noMatchWarnings(ctx context.Context, data *providerData, hub hubMatched, listed []oxen.Model, unmatched []filterCheck) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if len(listed) == 0 {
-		diags.Append(hub.foundNothing(unmatched)...)
+		diags.Append(hub.foundNothing(ctx, data, unmatched)...)
 	}
 	var catalog []oxen.Model
 	var catalogErr error

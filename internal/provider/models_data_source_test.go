@@ -290,7 +290,8 @@ func (e *testEnv) expectUnfilteredLists(want int) func(*terraform.State) error {
 func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) {
 	env := newTestEnv(t)
 	var rec rpcRecorder
-	empty := []string{"developer", "action", "searched_developer", "combination", "search", "provider", "provider_developer"}
+	empty := []string{"developer", "action", "searched_developer", "combination", "search", "provider", "provider_developer",
+		"misspelt_provider_developer"}
 	checks := make([]statecheck.StateCheck, 0, len(empty)+2)
 	for _, name := range empty {
 		checks = append(checks, statecheck.ExpectKnownValue("data.oxen_models."+name, tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)))
@@ -307,6 +308,9 @@ func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) 
 			"found_searched":     `search = "KLING", developer_name = "kling"`,
 			"provider":           `provider_name = "fall"`,
 			"provider_developer": `provider_name = "fal", developer_name = "Anthropic"`,
+			// Beside a developer_name the catalog has, a misspelt provider_name
+			// is told from a combination by asking for it alone.
+			"misspelt_provider_developer": `provider_name = "fa1", developer_name = "Anthropic"`,
 		})), ConfigStateChecks: append(checks,
 			idsAre("data.oxen_models.found", "claude-haiku-4-5", "claude-opus-4-5", "claude-sonnet-4-6"),
 			idsAre("data.oxen_models.found_searched", "kling-v2-5-turbo-pro", "kling-video-o3-pro-reference-to-video")),
@@ -330,6 +334,9 @@ func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) 
 				filterWarning("provider_name", `No model matches provider_name = "fall"`,
 					`The hub lists no model served by "fall", so ids and models are empty. The API does not publish `+
 						`the names of the providers, so none can be suggested here. `+checkSpelling),
+				filterWarning("provider_name", `No model matches provider_name = "fa1"`,
+					`The hub lists no model served by "fa1", so ids and models are empty. The API does not publish `+
+						`the names of the providers, so none can be suggested here. `+checkSpelling),
 			)(s); err != nil {
 				return err
 			}
@@ -339,9 +346,19 @@ func TestAccModelsDataSource_serverSideFilterMatchingNothingWarns(t *testing.T) 
 			for _, q := range env.queriesSeen(oxensim.ModelsPath) {
 				switch q {
 				case "developer_name=Anthropc", "action=image-edit", "action=image_edit&developer_name=anthropic",
-					"developer_name=Anthropic&provider_name=fal":
+					"developer_name=Anthropic&provider_name=fal", "developer_name=Anthropic&provider_name=fa1":
 					emptied++
 				}
+			}
+			// provider_name beside developer_name is asked for alone once per
+			// read that came back empty, and otherwise never.
+			asked := map[string]int{}
+			for _, q := range env.queriesSeen(oxensim.ModelsPath) {
+				asked[q]++
+			}
+			if asked["provider_name=fal"] != asked["developer_name=Anthropic&provider_name=fal"] || asked["provider_name=fal"] == 0 {
+				return fmt.Errorf("provider_name=fal was asked for alone %d times after %d empty combinations; list queries: %q",
+					asked["provider_name=fal"], asked["developer_name=Anthropic&provider_name=fal"], env.queriesSeen(oxensim.ModelsPath))
 			}
 			emptied += len(slices.DeleteFunc(env.queriesSeen(oxensim.ModelsPath+"/search"), func(q string) bool { return q != "search=kling" }))
 			if emptied == 0 {
@@ -381,6 +398,38 @@ func TestAccModelsDataSource_noMatchWarnsWhenTheCatalogCannotBeListed(t *testing
 				errs = append(errs, fmt.Errorf("no warning"))
 			}
 			return errors.Join(errs...)
+		},
+	})
+}
+
+// When the hub cannot be asked for provider_name alone, the warning still
+// says that the combination matched nothing, and why provider_name could
+// not be checked on its own.
+func TestAccModelsDataSource_providerNoMatchWarnsWhenItCannotBeAskedAlone(t *testing.T) {
+	env := newTestEnv(t)
+	env.sim.InjectFault(oxensim.Fault{Method: "GET", PathPrefix: oxensim.ModelsPath, RawQuery: "provider_name=fa1", Times: -1, Status: 400})
+	var rec rpcRecorder
+	env.testRecorded(&rec, resource.TestStep{
+		Config: env.config(modelsLists(map[string]string{"misspelt": `provider_name = "fa1", developer_name = "Anthropic"`})),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.oxen_models.misspelt", tfjsonpath.New("ids"), knownvalue.ListSizeExact(0)),
+		},
+		Check: func(s *terraform.State) error {
+			var seen []*tfprotov6.Diagnostic
+			for _, c := range rec.of("ReadDataSource") {
+				seen = append(seen, c.diags...)
+			}
+			want := wrapped(`The hub lists no model served by "fa1" with the other filters, so ids and models are empty, ` +
+				`and it could not be asked for provider_name alone: GET /api/ai/models: 400 Bad Request .* Check the spelling`)
+			for _, d := range seen {
+				if d.Summary != `No model matches provider_name = "fa1"` || !want.MatchString(d.Detail) {
+					return fmt.Errorf("unexpected diagnostic %s: %s", d.Summary, d.Detail)
+				}
+			}
+			if len(seen) == 0 {
+				return errors.New("no warning")
+			}
+			return nil
 		},
 	})
 }
