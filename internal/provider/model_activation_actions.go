@@ -24,7 +24,10 @@ const (
 	maxActionTimeout = 24 * time.Hour
 )
 
-var _ action.ActionWithConfigure = &ModelDeploymentAction{}
+var (
+	_ action.ActionWithConfigure  = &ModelDeploymentAction{}
+	_ action.ActionWithModifyPlan = &ModelDeploymentAction{}
+)
 
 // ModelDeploymentAction is the action oxen_model_activate, or
 // oxen_model_deactivate: a one-off move of a custom model's deployment,
@@ -66,7 +69,8 @@ func (a *ModelDeploymentAction) Schema(_ context.Context, _ action.SchemaRequest
 		MarkdownDescription: fmt.Sprintf("%s and waits until it is `%s` (Terraform 1.14+): from a `lifecycle` "+
 			"`action_trigger`, or with `terraform apply -invoke=action.oxen_model_%s.<name>`. It sends `%s` only when "+
 			"the deployment is not already `%s` or `%s`, and reports each status it passes through. A deployment that "+
-			"ends in `error`, a base model, a missing model and a request the hub refuses fail the action.\n\n"+
+			"ends in `error` and a request the hub refuses fail the action; a base model and a model the hub does not have "+
+			"fail the plan, before anything is applied.\n\n"+
 			"An action changes no resource's state. Used on a model that an `oxen_model_activation` manages, it "+
 			"moves the deployment behind that resource's back: the next plan shows the drift and plans to put the "+
 			"deployment back where the resource's `active` says. To keep a deployment %s for good, set `active` on "+
@@ -91,6 +95,27 @@ func (a *ModelDeploymentAction) Schema(_ context.Context, _ action.SchemaRequest
 
 func (a *ModelDeploymentAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = configuredData(req.ProviderData, resp.Diagnostics.AddError)
+}
+
+// ModifyPlan fails the plan of an action that cannot succeed, before
+// anything is applied: a model the hub does not have, or a base model. The
+// read is the look-ups' own, shared with any data source naming the model.
+// Any other answer (the hub unreachable, a key refused) is left to the
+// invoke, which retries and explains; so is a model_id not yet known.
+func (a *ModelDeploymentAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	var cfg modelDeploymentActionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || a.data == nil || cfg.ModelID.IsUnknown() || cfg.ModelID.IsNull() {
+		return
+	}
+	modelID := cfg.ModelID.ValueString()
+	m, err := a.data.client.GetModel(ctx, modelID, oxen.GetOptions{})
+	switch {
+	case oxen.IsNotFound(err):
+		resp.Diagnostics.Append(a.errorDiag(modelID, false, 0, err))
+	case err == nil && m.IsBase():
+		resp.Diagnostics.Append(a.errorDiag(modelID, false, 0, errBaseModel))
+	}
 }
 
 func (a *ModelDeploymentAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {

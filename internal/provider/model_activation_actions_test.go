@@ -206,6 +206,28 @@ func TestAccModelActivateAction_errors(t *testing.T) {
 	}
 }
 
+// An action that cannot succeed fails the plan, so the resource that
+// triggers it is not created first: a base model, a model the hub does not
+// have. The advice followed (a custom model) plans and applies.
+func TestAccModelActivateAction_impossibleModelFailsThePlan(t *testing.T) {
+	env := newTestEnv(t)
+	env.runOnListsAndActions(resource.TestStep{
+		Config:      env.actionTriggerConfig("oxen_model_activate", "claude-sonnet-4-6", "base", ""),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`(?s)Base model cannot be activated.*oxen_model_activate acts on custom \(fine-tuned\) models only`),
+	}, resource.TestStep{
+		Config:      env.actionTriggerConfig("oxen_model_deactivate", "no-such-model", "missing", ""),
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`(?s)Could not deactivate model "no-such-model".*Model not found: no-such-model.*The deployment was not changed`),
+	}, resource.TestStep{
+		Config: env.actionTriggerConfig("oxen_model_activate", "my-custom-model", "custom", ""),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("terraform_data.trigger", plancheck.ResourceActionCreate),
+		}},
+		Check: env.expectDeployment("my-custom-model", "active", 1, 0),
+	})
+}
+
 // An action changes no resource's state: on a model that an
 // oxen_model_activation keeps active, the next plan shows the drift and
 // puts the deployment back, as the docs say.
