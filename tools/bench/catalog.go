@@ -24,7 +24,7 @@ type catalogScenario struct {
 // terraform evaluates the whole list: the length of the list is the output.
 func catalogConfig(provider, baseURL string) string {
 	switch provider {
-	case "oxen", "oxenfw":
+	case "oxen", "oxenfw", baselineName:
 		return requiredProviders(provider) + "data \"oxen_models\" \"all\" {}\n\n" +
 			"output \"models\" {\n  value = length(data.oxen_models.all.models)\n}\n"
 	case "http":
@@ -60,6 +60,11 @@ func (b *bench) catalogOf(ctx context.Context, n int) ([]row, error) {
 
 	oxen, fw, generic := &catalogScenario{name: "oxen"}, &catalogScenario{name: "oxenfw"}, &catalogScenario{name: "http"}
 	scen := []*catalogScenario{oxen, fw, generic}
+	var base *catalogScenario
+	if b.opts.baseline != "" {
+		base = &catalogScenario{name: baselineName}
+		scen = append(scen, base)
+	}
 	for _, sc := range scen {
 		if sc.dir, err = b.workdir(ctx, fmt.Sprintf("catalog-%d-%s", n, sc.name), catalogConfig(sc.name, server.url)); err != nil {
 			return nil, err
@@ -90,7 +95,11 @@ func (b *bench) catalogOf(ctx context.Context, n int) ([]row, error) {
 	}
 
 	wall, fwWall, genericWall := median(oxen.times), median(fw.times), median(generic.times)
-	b.side = append(b.side, sideBySide{figure: fmt.Sprintf("one `oxen_models` read of %d models", n), fast: wall, fw: fwWall, http: genericWall})
+	side := sideBySide{figure: fmt.Sprintf("one `oxen_models` read of %d models", n), fast: wall, fw: fwWall, http: genericWall}
+	if base != nil {
+		side.base = median(base.times)
+	}
+	b.side = append(b.side, side)
 	rc, rcs := ratio(wall, genericWall)
 	memHow := "VmHWM of the provider plugin, the child of terraform, read from /proc every 10 ms while it lives (max over runs)"
 	memValue := func(v int64) string { return megabytes(v) }
@@ -99,7 +108,7 @@ func (b *bench) catalogOf(ctx context.Context, n int) ([]row, error) {
 		memValue = func(int64) string { return "–" }
 	}
 	section := fmt.Sprintf("catalog of %d", n)
-	return []row{
+	rows := []row{
 		{section: section, figure: fmt.Sprintf("plan, one `oxen_models` read of %d models", n), value: seconds(wall),
 			target: "< " + seconds(targetCatalogTime), met: wall < targetCatalogTime, hasTarget: true,
 			how: fmt.Sprintf("median of %d `terraform plan` runs (after one untimed warm-up; init not timed); %s", runs, spread(oxen.times))},
@@ -117,5 +126,10 @@ func (b *bench) catalogOf(ctx context.Context, n int) ([]row, error) {
 			how: "VmHWM of the terraform process, sampled the same way; for context (it holds the models too)"},
 		{section: section, figure: "largest process of the run, wait4 ru_maxrss (oxen / generic)", value: memValue(oxen.treePeak) + " / " + memValue(generic.treePeak),
 			how: "rusage of the terraform child: max RSS over terraform and the plugins it waited for; cross-checks the figures above"},
-	}, nil
+	}
+	if base != nil {
+		rows = append(rows, row{section: section, figure: fmt.Sprintf("plan, the same read with the baseline build (%s)", b.opts.baseline),
+			value: seconds(side.base), how: "same, the provider of that revision (-baseline); " + spread(base.times)})
+	}
+	return rows, nil
 }

@@ -43,7 +43,7 @@ func lookupConfig(provider, baseURL string, ids []string, n int) string {
 		case "http":
 			fmt.Fprintf(&sb, "data \"http\" %q {\n  url             = \"${local.models_url}/%s\"\n  request_headers = local.headers\n}\n", name, url.PathEscape(id))
 			refs = append(refs, fmt.Sprintf("jsondecode(data.http.%s.response_body).owned_by", name))
-		case "oxen", "oxenfw":
+		case "oxen", "oxenfw", baselineName:
 			fmt.Fprintf(&sb, "data \"oxen_model\" %q {\n  id = %q\n}\n", name, id)
 			refs = append(refs, fmt.Sprintf("data.oxen_model.%s.owned_by", name))
 		case "noop":
@@ -79,12 +79,17 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 	defer server.close()
 
 	repeated := ids[:b.opts.repeatModels]
-	var scen []*lookupScenario
-	for _, s := range []struct {
+	type scenario struct {
 		sc       lookupScenario
 		provider string
 		ids      []string
-	}{
+	}
+	var scen []*lookupScenario
+	var extra []scenario
+	if b.opts.baseline != "" {
+		extra = append(extra, scenario{lookupScenario{name: baselineName, online: true, wantReqs: n}, baselineName, ids})
+	}
+	for _, s := range append([]scenario{
 		{lookupScenario{name: "oxen", online: true, wantReqs: n}, "oxen", ids},
 		{lookupScenario{name: "http", online: true, wantReqs: n}, "http", ids},
 		{lookupScenario{name: "oxenfw", online: true, wantReqs: n}, "oxenfw", ids},
@@ -94,7 +99,7 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 		{lookupScenario{name: "noop-full"}, "noop_full", ids},
 		{lookupScenario{name: "oxen-repeated", online: true}, "oxen", repeated},
 		{lookupScenario{name: "http-repeated", online: true, wantReqs: n}, "http", repeated},
-	} {
+	}, extra...) {
 		sc := s.sc
 		dir, err := b.workdir(ctx, "lookups-"+sc.name, lookupConfig(s.provider, server.url, s.ids, n))
 		if err != nil {
@@ -143,7 +148,11 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 	med := func(name string) time.Duration { return median(byName[name].times) }
 	oxen, http, oxenLat, httpLat := med("oxen"), med("http"), med("oxen-latency"), med("http-latency")
 	noop, noopFull, oxenFW := med("noop"), med("noop-full"), med("oxenfw")
-	b.side = append(b.side, sideBySide{figure: fmt.Sprintf("%d distinct `oxen_model` look-ups", n), fast: oxen, fw: oxenFW, http: http})
+	side := sideBySide{figure: fmt.Sprintf("%d distinct `oxen_model` look-ups", n), fast: oxen, fw: oxenFW, http: http}
+	if byName[baselineName] != nil {
+		side.base = med(baselineName)
+	}
+	b.side = append(b.side, side)
 	how := fmt.Sprintf("median of %d `terraform plan` runs (after one untimed warm-up), %d data sources, parallelism 10", b.opts.runs, n)
 	genericHow := "same, `data \"http\"` + `jsondecode` of the same GETs"
 	r0, r0s := ratio(oxen, http)
@@ -153,7 +162,7 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 	repeatedReqs := slices.Max(byName["oxen-repeated"].reqs)
 	latName := lat.String()
 
-	return []row{
+	rows := []row{
 		{section: "look-ups", figure: fmt.Sprintf("plan, %d × `oxen_model`, 0 ms latency", n), value: seconds(oxen), how: how + "; " + spread(byName["oxen"].times)},
 		{section: "look-ups", figure: fmt.Sprintf("plan, %d × `data \"http\"` + `jsondecode`, 0 ms latency", n), value: seconds(http), how: genericHow + "; " + spread(byName["http"].times)},
 		{section: "look-ups", figure: "distinct look-ups, oxen ÷ generic, 0 ms", value: r0s, target: fmt.Sprintf("≤ %.1f", targetGenericRatio), met: r0 <= targetGenericRatio, hasTarget: true,
@@ -176,5 +185,10 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 			target: fmt.Sprint(len(repeated)), met: repeatedReqs == len(repeated), hasTarget: true,
 			how: fmt.Sprintf("model GETs the canned server saw per plan (max over runs); `data \"http\"` sends %d; plan %s (oxen) vs %s (generic)",
 				n, seconds(med("oxen-repeated")), seconds(med("http-repeated")))},
-	}, nil
+	}
+	if sc := byName[baselineName]; sc != nil {
+		rows = append(rows, row{section: "look-ups", figure: fmt.Sprintf("plan, %d × `oxen_model` with the baseline build (%s), 0 ms latency", n, b.opts.baseline),
+			value: seconds(side.base), how: "same, the provider of that revision (-baseline); " + spread(sc.times)})
+	}
+	return rows, nil
 }

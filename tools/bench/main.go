@@ -5,6 +5,7 @@
 //
 //	go -C tools/bench run .            # what `make bench` runs
 //	go -C tools/bench run . -wait-real # also the real 5-minute deployment
+//	go -C tools/bench run . -baseline v0.1.0 -skip-wait # against a release
 //
 // Figures:
 //   - look-ups: `terraform plan` of 100 oxen_model data sources, beside the
@@ -18,7 +19,9 @@
 //     time and peak resident memory of the provider and of terraform.
 //   - fast path: the distinct look-ups and each catalog also planned with
 //     this provider served by the framework alone (tools/bench/oxenfw),
-//     side by side with the shipped build and `data "http"`.
+//     side by side with the shipped build and `data "http"`; with
+//     -baseline REV, also with the provider of another revision, for a
+//     before/after comparison in the same minutes (baseline.go).
 //   - waiting: requests and lateness of an oxen_model_activation apply,
 //     for real on a short deployment (and on 5 minutes with -wait-real), and
 //     on a fake clock through the provider's acceptance test.
@@ -76,6 +79,7 @@ type options struct {
 	timeout      time.Duration
 	out          string
 	keep         bool
+	baseline     string
 }
 
 func main() {
@@ -96,6 +100,8 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 25*time.Minute, "the whole run stops with an error after this long")
 	flag.StringVar(&o.out, "out", "", "file the table is written to (default <module root>/tools/bench/RESULTS.md; \"-\" = none)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configurations, mirror) for inspection")
+	flag.StringVar(&o.baseline, "baseline", "", "a revision of this repository (commit, tag, branch) whose provider is planned too, "+
+		"interleaved with the others, for a before/after comparison on the same machine")
 	flag.Parse()
 	if o.runs < 1 || o.lookups < 1 || o.repeatModels < 1 || o.repeatModels > o.lookups {
 		log.Fatal("-runs, -lookups, -catalog-size and -repeat-models must be positive, -repeat-models at most -lookups")
@@ -181,6 +187,7 @@ type bench struct {
 type sideBySide struct {
 	figure         string
 	fast, fw, http time.Duration
+	base           time.Duration // the -baseline build, when there is one
 }
 
 func (b *bench) sampleLoad() {
@@ -194,8 +201,11 @@ func (b *bench) sampleLoad() {
 // by the framework alone, and the stand-ins it is compared with (from this
 // module). local is the name configurations give it when that is not its
 // own: the framework-only build is called oxen, so that its configurations
-// read exactly as the shipped build's.
-var providers = []struct{ name, local, dir, pkg string }{
+// read exactly as the shipped build's. dir is relative to the provider's
+// module, or absolute (the -baseline build).
+type provider struct{ name, local, dir, pkg string }
+
+var providers = []provider{
 	{name: "oxen", pkg: "."},
 	{name: "oxenfw", local: "oxen", dir: benchDir, pkg: "./oxenfw"},
 	{name: "http", dir: benchDir, pkg: "./http"},
@@ -210,6 +220,14 @@ var benchDir = filepath.Join("tools", "bench")
 // Each is laid out under both registries' hosts, so -terraform may name an
 // OpenTofu binary too.
 func (b *bench) setup(ctx context.Context) error {
+	if b.opts.baseline != "" {
+		dir := filepath.Join(b.tmp, "baseline")
+		log.Printf("extracting the baseline %s", b.opts.baseline)
+		if err := extractRevision(ctx, b.root, b.opts.baseline, dir); err != nil {
+			return err
+		}
+		providers = append(providers, provider{name: baselineName, local: "oxen", dir: dir, pkg: "."})
+	}
 	mirror := filepath.Join(b.tmp, "plugins")
 	platform := runtime.GOOS + "_" + runtime.GOARCH
 	var sources []string
@@ -221,7 +239,10 @@ func (b *bench) setup(ctx context.Context) error {
 		built := filepath.Join(b.tmp, name)
 		log.Printf("building the %s provider", p.name)
 		cmd := exec.CommandContext(ctx, goCmd(), "build", "-ldflags", "-X main.version="+providerVersion, "-o", built, p.pkg)
-		cmd.Dir = filepath.Join(b.root, p.dir)
+		cmd.Dir = p.dir
+		if !filepath.IsAbs(p.dir) {
+			cmd.Dir = filepath.Join(b.root, p.dir)
+		}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("go build %s: %w\n%s", p.pkg, err, out)
 		}
@@ -409,13 +430,28 @@ func (b *bench) render(tfVersion string, rows []row) string {
 	if len(b.side) > 0 {
 		sb.WriteString("What the fast path is worth: the same configurations planned with the provider as shipped (fast path for the data sources' reads), " +
 			"with the same code served by the framework alone (`providerserver.NewProtocol6(provider.New(version))`, tools/bench/oxenfw) and with `data \"http\"` + `jsondecode`; " +
-			"medians as in the table below.\n\n")
-		sb.WriteString("| | fast path | framework only | `data \"http\"` + `jsondecode` | fast path ÷ http | framework only ÷ http | fast path ÷ framework only |\n|---|---|---|---|---|---|---|\n")
+			"medians as in the table below.")
+		if b.opts.baseline != "" {
+			fmt.Fprintf(&sb, " The baseline is the provider of revision %s of this repository (`-baseline`), planned interleaved with the others.", b.opts.baseline)
+		}
+		sb.WriteString("\n\n")
+		head, rule := "| | fast path | framework only | `data \"http\"` + `jsondecode` | fast path ÷ http | framework only ÷ http | fast path ÷ framework only |", "|---|---|---|---|---|---|---|"
+		if b.opts.baseline != "" {
+			head += fmt.Sprintf(" baseline (%s) | baseline ÷ http | fast path ÷ baseline |", b.opts.baseline)
+			rule += "---|---|---|"
+		}
+		sb.WriteString(head + "\n" + rule + "\n")
 		for _, r := range b.side {
 			_, fh := ratio(r.fast, r.http)
 			_, wh := ratio(r.fw, r.http)
 			_, fw := ratio(r.fast, r.fw)
-			fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s | %s |\n", r.figure, seconds(r.fast), seconds(r.fw), seconds(r.http), fh, wh, fw)
+			fmt.Fprintf(&sb, "| %s | %s | %s | %s | %s | %s | %s |", r.figure, seconds(r.fast), seconds(r.fw), seconds(r.http), fh, wh, fw)
+			if b.opts.baseline != "" {
+				_, bh := ratio(r.base, r.http)
+				_, fb := ratio(r.fast, r.base)
+				fmt.Fprintf(&sb, " %s | %s | %s |", seconds(r.base), bh, fb)
+			}
+			sb.WriteString("\n")
 		}
 		sb.WriteString("\n")
 	}
