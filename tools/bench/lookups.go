@@ -84,12 +84,7 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 		provider string
 		ids      []string
 	}
-	var scen []*lookupScenario
-	var extra []scenario
-	if b.opts.baseline != "" {
-		extra = append(extra, scenario{lookupScenario{name: baselineName, online: true, wantReqs: n}, baselineName, ids})
-	}
-	for _, s := range append([]scenario{
+	scenarios := []scenario{
 		{lookupScenario{name: "oxen", online: true, wantReqs: n}, "oxen", ids},
 		{lookupScenario{name: "http", online: true, wantReqs: n}, "http", ids},
 		{lookupScenario{name: "oxenfw", online: true, wantReqs: n}, "oxenfw", ids},
@@ -99,7 +94,12 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 		{lookupScenario{name: "noop-full"}, "noop_full", ids},
 		{lookupScenario{name: "oxen-repeated", online: true}, "oxen", repeated},
 		{lookupScenario{name: "http-repeated", online: true, wantReqs: n}, "http", repeated},
-	}, extra...) {
+	}
+	if b.opts.baseline != "" {
+		scenarios = append(scenarios, scenario{lookupScenario{name: baselineName, online: true, wantReqs: n}, baselineName, ids})
+	}
+	var scen []*lookupScenario
+	for _, s := range scenarios {
 		sc := s.sc
 		dir, err := b.workdir(ctx, "lookups-"+sc.name, lookupConfig(s.provider, server.url, s.ids, n))
 		if err != nil {
@@ -149,8 +149,9 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 	oxen, http, oxenLat, httpLat := med("oxen"), med("http"), med("oxen-latency"), med("http-latency")
 	noop, noopFull, oxenFW := med("noop"), med("noop-full"), med("oxenfw")
 	side := sideBySide{figure: fmt.Sprintf("%d distinct `oxen_model` look-ups", n), fast: oxen, fw: oxenFW, http: http}
-	if byName[baselineName] != nil {
-		side.base = med(baselineName)
+	base := byName[baselineName] // nil without -baseline
+	if base != nil {
+		side.base = median(base.times)
 	}
 	b.side = append(b.side, side)
 	how := fmt.Sprintf("median of %d `terraform plan` runs (after one untimed warm-up), %d data sources, parallelism 10", b.opts.runs, n)
@@ -186,9 +187,9 @@ func (b *bench) lookups(ctx context.Context) ([]row, error) {
 			how: fmt.Sprintf("model GETs the canned server saw per plan (max over runs); `data \"http\"` sends %d; plan %s (oxen) vs %s (generic)",
 				n, seconds(med("oxen-repeated")), seconds(med("http-repeated")))},
 	}
-	if sc := byName[baselineName]; sc != nil {
+	if base != nil {
 		rows = append(rows, row{section: "look-ups", figure: fmt.Sprintf("plan, %d × `oxen_model` with the baseline build (%s), 0 ms latency", n, b.opts.baseline),
-			value: seconds(side.base), how: "same, the provider of that revision (-baseline); " + spread(sc.times)})
+			value: seconds(side.base), how: "same, the provider of that revision (-baseline); " + spread(base.times)})
 	}
 	return rows, nil
 }
